@@ -1,0 +1,160 @@
+package io.lakebase.local;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fault and latency injection for tests and benchmarks. Every switch takes effect at once and
+ * stays until changed or {@link #reset() reset}.
+ */
+public final class Faults {
+
+	private volatile Duration credentialLatency = Duration.ZERO;
+
+	private final AtomicReference<@Nullable PlannedFailures> plannedFailures = new AtomicReference<>();
+
+	private volatile boolean apiOutage;
+
+	private volatile Instant loginsRejectedUntil = Instant.MIN;
+
+	private final Runnable suspendCompute;
+
+	private final Runnable restartDatabase;
+
+	Faults(Runnable suspendCompute, Runnable restartDatabase) {
+		this.suspendCompute = suspendCompute;
+		this.restartDatabase = restartDatabase;
+	}
+
+	/**
+	 * Delays every credential request by the given time before it is answered.
+	 * @param latency the added latency, zero for none
+	 * @return this
+	 */
+	public Faults credentialLatency(Duration latency) {
+		this.credentialLatency = requireNonNegative(latency);
+		return this;
+	}
+
+	/**
+	 * Answers the next credential requests with an error, as a throttled or overloaded API does.
+	 * @param count how many requests fail
+	 * @param status 429 or 503
+	 * @param retryAfter the {@code Retry-After} to send (whole seconds), or {@code null} for none
+	 * @return this
+	 */
+	public Faults failNextCredentialRequests(int count, int status, @Nullable Duration retryAfter) {
+		if (status != 429 && status != 503) {
+			throw new IllegalArgumentException("status must be 429 or 503, got " + status);
+		}
+		this.plannedFailures.set((count > 0) ? new PlannedFailures(count, status, retryAfter) : null);
+		return this;
+	}
+
+	/**
+	 * Turns a workspace API outage on or off: every {@code /api/} request answers 503.
+	 * @param down whether the API is down
+	 * @return this
+	 */
+	public Faults apiOutage(boolean down) {
+		this.apiOutage = down;
+		return this;
+	}
+
+	/**
+	 * Refuses every login with {@code 28P01} for a while, whatever the password.
+	 * @param duration how long logins are refused
+	 * @return this
+	 */
+	public Faults rejectLoginsFor(Duration duration) {
+		this.loginsRejectedUntil = Instant.now().plus(requireNonNegative(duration));
+		return this;
+	}
+
+	/**
+	 * Turns refusing every login on or off.
+	 * @param rejected whether logins are refused
+	 * @return this
+	 */
+	public Faults rejectLogins(boolean rejected) {
+		this.loginsRejectedUntil = rejected ? Instant.MAX : Instant.MIN;
+		return this;
+	}
+
+	/**
+	 * Suspends the compute (scale to zero): open connections are closed and the next login waits
+	 * for the resume delay before it is served.
+	 * @return this
+	 */
+	public Faults suspendCompute() {
+		this.suspendCompute.run();
+		return this;
+	}
+
+	/**
+	 * Restarts the PostgreSQL server, closing every connection; data is kept.
+	 * @return this
+	 */
+	public Faults restartDatabase() {
+		this.restartDatabase.run();
+		return this;
+	}
+
+	/**
+	 * Clears every injected fault.
+	 * @return this
+	 */
+	public Faults reset() {
+		this.credentialLatency = Duration.ZERO;
+		this.plannedFailures.set(null);
+		this.apiOutage = false;
+		this.loginsRejectedUntil = Instant.MIN;
+		return this;
+	}
+
+	Duration credentialLatency() {
+		return this.credentialLatency;
+	}
+
+	boolean isApiDown() {
+		return this.apiOutage;
+	}
+
+	boolean areLoginsRejected() {
+		return Instant.now().isBefore(this.loginsRejectedUntil);
+	}
+
+	/**
+	 * Takes one planned credential failure, if any is left.
+	 * @return the failure to answer with, or {@code null}
+	 */
+	@Nullable PlannedFailures takeCredentialFailure() {
+		while (true) {
+			PlannedFailures current = this.plannedFailures.get();
+			if (current == null) {
+				return null;
+			}
+			PlannedFailures next = (current.remaining() > 1)
+					? new PlannedFailures(current.remaining() - 1, current.status(), current.retryAfter()) : null;
+			if (this.plannedFailures.compareAndSet(current, next)) {
+				return current;
+			}
+		}
+	}
+
+	private static Duration requireNonNegative(Duration duration) {
+		Objects.requireNonNull(duration, "duration");
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException("duration must not be negative");
+		}
+		return duration;
+	}
+
+	record PlannedFailures(int remaining, int status, @Nullable Duration retryAfter) {
+	}
+
+}

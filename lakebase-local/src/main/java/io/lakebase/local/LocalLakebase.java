@@ -1,0 +1,527 @@
+package io.lakebase.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * A local Lakebase: a mock Databricks workspace API, a PostgreSQL login front that accepts
+ * short-lived database credentials, and the embedded PostgreSQL server behind it, all on
+ * 127.0.0.1 and free ports. Start one with {@link #start()} or {@link #builder()}, and
+ * {@link #close()} it to stop every process and remove every file it made.
+ */
+public final class LocalLakebase implements AutoCloseable {
+
+	/** The endpoint every default local Lakebase has. */
+	public static final String DEFAULT_ENDPOINT = "projects/local/branches/main/endpoints/primary";
+
+	/** The Provisioned instance every default local Lakebase has. */
+	public static final String DEFAULT_INSTANCE = "local-instance";
+
+	/** The client id of the default service principal. */
+	public static final String DEFAULT_CLIENT_ID = "5b4f8e0c-1d2a-4c3b-9e8f-7a6b5c4d3e2f";
+
+	/** The database every Lakebase has. */
+	public static final String DEFAULT_DATABASE = "databricks_postgres";
+
+	private static final String HOST = "127.0.0.1";
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final Path workDirectory;
+
+	private final Workspace workspace;
+
+	private final Stats stats = new Stats();
+
+	private final Faults faults;
+
+	private final PostgresBackend backend;
+
+	private final TlsMaterial tls;
+
+	private final LoginFront front;
+
+	private final WorkspaceApiServer api;
+
+	private final String database;
+
+	private LocalLakebase(Builder builder) throws IOException {
+		this.workDirectory = createWorkDirectory();
+		this.database = builder.database;
+		LoginFront[] frontHolder = new LoginFront[1];
+		PostgresBackend[] backendHolder = new PostgresBackend[1];
+		this.faults = new Faults(() -> frontHolder[0].suspend(), () -> {
+			frontHolder[0].closeSessions();
+			backendHolder[0].restart();
+		});
+		try {
+			this.workspace = new Workspace(builder.identities(), builder.endpoints(), builder.instances(),
+					builder.tokenLifetime, builder.accessTokenLifetime, "http://" + HOST, Clock.systemUTC());
+			this.backend = new PostgresBackend(this.workDirectory, this.database, randomHex(24));
+			backendHolder[0] = this.backend;
+			for (Identity identity : this.workspace.identities()) {
+				if (identity.postgresRole()) {
+					this.backend.createRole(identity.name());
+				}
+			}
+			this.tls = TlsMaterial.generate(this.workDirectory);
+			this.front = new LoginFront(this.workspace, this.faults, this.stats, this.backend, this.tls.sslContext(),
+					builder.plaintextAllowed, builder.resumeDelay);
+			frontHolder[0] = this.front;
+			this.api = new WorkspaceApiServer(this.workspace, this.faults, this.stats, HOST, this.front::isSuspended);
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(frontHolder[0]);
+			closeQuietly(backendHolder[0]);
+			deleteRecursively(this.workDirectory);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Starts a local Lakebase with the defaults: one endpoint ({@value #DEFAULT_ENDPOINT}), one
+	 * instance ({@value #DEFAULT_INSTANCE}), one service principal ({@value #DEFAULT_CLIENT_ID})
+	 * with a Postgres role, and one-hour credentials.
+	 * @return the running local Lakebase
+	 */
+	public static LocalLakebase start() {
+		return builder().start();
+	}
+
+	/**
+	 * Starts configuring a local Lakebase.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Returns the base URL of the mock workspace API, the {@code DATABRICKS_HOST} of clients.
+	 * @return the URL, such as {@code http://127.0.0.1:43210}
+	 */
+	public String workspaceUrl() {
+		return this.api.url();
+	}
+
+	/**
+	 * Returns the host of the login front, as the endpoint and instance APIs report it.
+	 * @return {@code 127.0.0.1}
+	 */
+	public String host() {
+		return HOST;
+	}
+
+	/**
+	 * Returns the port of the login front (Lakebase itself uses 5432).
+	 * @return the port
+	 */
+	public int port() {
+		return this.front.port();
+	}
+
+	/**
+	 * Returns the database name.
+	 * @return {@value #DEFAULT_DATABASE} unless configured otherwise
+	 */
+	public String database() {
+		return this.database;
+	}
+
+	/**
+	 * Returns the file holding the PEM certificate of the CA that signed the front's certificate,
+	 * for {@code sslmode=verify-full} with {@code sslrootcert}.
+	 * @return the CA certificate file
+	 */
+	public Path caCertificate() {
+		return this.tls.caCertificateFile();
+	}
+
+	/**
+	 * Returns a JDBC URL for the login front with {@code sslmode=require}.
+	 * @return the JDBC URL
+	 */
+	public String jdbcUrl() {
+		return "jdbc:postgresql://" + HOST + ":" + port() + "/" + this.database + "?sslmode=require";
+	}
+
+	/**
+	 * Returns the first service principal, or the first identity when there is none.
+	 * @return the default identity
+	 */
+	public Identity defaultIdentity() {
+		List<Identity> identities = this.workspace.identities();
+		return identities.stream()
+			.filter(Identity::isServicePrincipal)
+			.findFirst()
+			.orElseGet(() -> identities.get(0));
+	}
+
+	/**
+	 * Returns an identity by its client id or email.
+	 * @param name the client id or email
+	 * @return the identity
+	 */
+	public Identity identity(String name) {
+		Identity identity = this.workspace.identity(name);
+		if (identity == null) {
+			throw new IllegalArgumentException("No identity named '" + name + "'");
+		}
+		return identity;
+	}
+
+	/**
+	 * Returns the endpoints of the emulated workspace.
+	 * @return the endpoints
+	 */
+	public List<Endpoint> endpoints() {
+		return this.workspace.endpoints();
+	}
+
+	/**
+	 * Returns the instances of the emulated workspace.
+	 * @return the instances
+	 */
+	public List<Instance> instances() {
+		return this.workspace.instances();
+	}
+
+	/**
+	 * Returns the fault injection switches.
+	 * @return the faults
+	 */
+	public Faults faults() {
+		return this.faults;
+	}
+
+	/**
+	 * Returns what the local Lakebase has seen.
+	 * @return the stats
+	 */
+	public Stats stats() {
+		return this.stats;
+	}
+
+	/**
+	 * Issues a database credential directly, without going through the API (for tests of the
+	 * front itself).
+	 * @param identity the identity to issue the credential to
+	 * @param lifetime how long it is valid
+	 * @return the credential
+	 */
+	public DatabaseToken issueToken(Identity identity, Duration lifetime) {
+		DatabaseToken token = this.workspace.databaseTokens().issue(identity, "direct", lifetime);
+		this.stats.recordTokenIssued();
+		return token;
+	}
+
+	/**
+	 * Revokes every database credential issued so far to an identity: the next login with any of
+	 * them is refused with {@code 28P01}; open connections stay.
+	 * @param identityName the client id or email
+	 * @return how many credentials were revoked
+	 */
+	public int revokeTokens(String identityName) {
+		return this.workspace.databaseTokens().revokeAll(identityName);
+	}
+
+	/**
+	 * Grants or removes the "Workspace access" entitlement of an identity.
+	 * @param identityName the client id or email
+	 * @param workspaceAccess whether the identity may call the workspace API
+	 */
+	public void setWorkspaceAccess(String identityName, boolean workspaceAccess) {
+		Identity identity = identity(identityName);
+		this.workspace.replace(new Identity(identity.kind(), identity.name(), identity.secret(), workspaceAccess,
+				identity.postgresRole(), identity.federatedIdToken()));
+	}
+
+	/**
+	 * Returns whether the compute is suspended (scaled to zero).
+	 * @return whether the next login pays the resume delay
+	 */
+	public boolean isSuspended() {
+		return this.front.isSuspended();
+	}
+
+	/**
+	 * Returns the {@code lakebase.*} properties a Spring Boot application using the starter needs
+	 * to reach this local Lakebase as the default identity, on the first endpoint (or the first
+	 * instance when there is no endpoint).
+	 * @return the properties, in a stable order
+	 */
+	public Map<String, String> springProperties() {
+		return springProperties(defaultIdentity());
+	}
+
+	/**
+	 * Returns the {@code lakebase.*} properties that reach this local Lakebase as an identity.
+	 * @param identity the identity to authenticate as
+	 * @return the properties, in a stable order
+	 */
+	public Map<String, String> springProperties(Identity identity) {
+		Map<String, String> properties = new LinkedHashMap<>();
+		List<Endpoint> endpoints = endpoints();
+		if (!endpoints.isEmpty()) {
+			properties.put("lakebase.endpoint", endpoints.get(0).name());
+		}
+		else {
+			properties.put("lakebase.instance", instances().get(0).name());
+		}
+		properties.put("lakebase.port", Integer.toString(port()));
+		properties.put("lakebase.database", this.database);
+		properties.put("lakebase.workspace.host", workspaceUrl());
+		if (identity.isServicePrincipal()) {
+			properties.put("lakebase.workspace.client-id", identity.name());
+			properties.put("lakebase.workspace.client-secret", identity.secret());
+		}
+		else {
+			properties.put("lakebase.workspace.token", identity.secret());
+		}
+		return properties;
+	}
+
+	/**
+	 * Adds the {@link #springProperties()} to a Spring test's {@code @DynamicPropertySource}.
+	 * @param registry the registry to add to
+	 */
+	public void registerProperties(DynamicPropertyRegistry registry) {
+		springProperties().forEach((name, value) -> registry.add(name, () -> value));
+	}
+
+	/**
+	 * Stops the login front, the API and the PostgreSQL server, and removes every file made.
+	 */
+	@Override
+	public void close() {
+		closeQuietly(this.api);
+		closeQuietly(this.front);
+		closeQuietly(this.backend);
+		deleteRecursively(this.workDirectory);
+	}
+
+	private static void closeQuietly(@Nullable AutoCloseable closeable) {
+		if (closeable != null) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				// Best effort: keep stopping the other parts.
+			}
+		}
+	}
+
+	private static void deleteRecursively(Path directory) {
+		if (!Files.exists(directory)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(directory)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// Best effort: a leftover temporary file must not fail a test run.
+		}
+	}
+
+	private static Path createWorkDirectory() throws IOException {
+		Path directory = Files.createTempDirectory("lakebase-local-");
+		try {
+			// zonky runs initdb in a user namespace when the JVM runs as root: the data directory's
+			// parent must be readable by that unprivileged user.
+			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+		}
+		catch (UnsupportedOperationException ex) {
+			// Not a POSIX file system (Windows): nothing to widen.
+		}
+		return directory;
+	}
+
+	static String randomHex(int bytes) {
+		byte[] random = new byte[bytes];
+		RANDOM.nextBytes(random);
+		return HexFormat.of().formatHex(random);
+	}
+
+	/**
+	 * Configures a {@link LocalLakebase}. Without any identity, endpoint or instance the defaults of
+	 * {@link LocalLakebase#start()} apply.
+	 */
+	public static final class Builder {
+
+		private final List<Identity> identities = new ArrayList<>();
+
+		private final List<Endpoint> endpoints = new ArrayList<>();
+
+		private final List<Instance> instances = new ArrayList<>();
+
+		private Duration tokenLifetime = Duration.ofHours(1);
+
+		private Duration accessTokenLifetime = Duration.ofHours(1);
+
+		private String database = DEFAULT_DATABASE;
+
+		private boolean plaintextAllowed = true;
+
+		private Duration resumeDelay = Duration.ofMillis(500);
+
+		private Builder() {
+		}
+
+		/**
+		 * Adds an identity (service principal or user).
+		 * @param identity the identity
+		 * @return this
+		 */
+		public Builder identity(Identity identity) {
+			this.identities.add(Objects.requireNonNull(identity, "identity"));
+			return this;
+		}
+
+		/**
+		 * Adds an Autoscaling endpoint.
+		 * @param endpoint the endpoint
+		 * @return this
+		 */
+		public Builder endpoint(Endpoint endpoint) {
+			this.endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+			return this;
+		}
+
+		/**
+		 * Adds a read-write Autoscaling endpoint by name.
+		 * @param name {@code projects/<p>/branches/<b>/endpoints/<e>}
+		 * @return this
+		 */
+		public Builder endpoint(String name) {
+			return endpoint(Endpoint.of(name));
+		}
+
+		/**
+		 * Adds a Provisioned instance.
+		 * @param instance the instance
+		 * @return this
+		 */
+		public Builder instance(Instance instance) {
+			this.instances.add(Objects.requireNonNull(instance, "instance"));
+			return this;
+		}
+
+		/**
+		 * Adds a running Provisioned instance by name.
+		 * @param name the instance name
+		 * @return this
+		 */
+		public Builder instance(String name) {
+			return instance(Instance.of(name));
+		}
+
+		/**
+		 * Sets the longest lifetime of a database credential (default one hour). A shorter
+		 * requested {@code ttl} is honoured; a longer one is cut to this.
+		 * @param lifetime the lifetime, seconds allowed for tests
+		 * @return this
+		 */
+		public Builder tokenLifetime(Duration lifetime) {
+			this.tokenLifetime = requirePositive(lifetime);
+			return this;
+		}
+
+		/**
+		 * Sets the lifetime of the workspace OAuth access tokens (default one hour).
+		 * @param lifetime the lifetime
+		 * @return this
+		 */
+		public Builder accessTokenLifetime(Duration lifetime) {
+			this.accessTokenLifetime = requirePositive(lifetime);
+			return this;
+		}
+
+		/**
+		 * Sets the database name (default {@value LocalLakebase#DEFAULT_DATABASE}).
+		 * @param database the database name
+		 * @return this
+		 */
+		public Builder database(String database) {
+			this.database = Objects.requireNonNull(database, "database");
+			return this;
+		}
+
+		/**
+		 * Sets whether connections without TLS are accepted (default {@code true}; Lakebase itself
+		 * refuses them).
+		 * @param allowed whether plaintext connections are accepted
+		 * @return this
+		 */
+		public Builder plaintextConnections(boolean allowed) {
+			this.plaintextAllowed = allowed;
+			return this;
+		}
+
+		/**
+		 * Sets how long the first login after a suspend waits for the compute (default 500 ms).
+		 * @param delay the resume delay
+		 * @return this
+		 */
+		public Builder resumeDelay(Duration delay) {
+			Objects.requireNonNull(delay, "delay");
+			this.resumeDelay = delay;
+			return this;
+		}
+
+		/**
+		 * Starts the local Lakebase.
+		 * @return the running local Lakebase
+		 */
+		public LocalLakebase start() {
+			try {
+				return new LocalLakebase(this);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not start the local Lakebase", ex);
+			}
+		}
+
+		List<Identity> identities() {
+			return this.identities.isEmpty()
+					? List.of(Identity.servicePrincipal(DEFAULT_CLIENT_ID, "local-secret-" + randomHex(16)))
+					: this.identities;
+		}
+
+		List<Endpoint> endpoints() {
+			return (this.endpoints.isEmpty() && this.instances.isEmpty()) ? List.of(Endpoint.of(DEFAULT_ENDPOINT))
+					: this.endpoints;
+		}
+
+		List<Instance> instances() {
+			return (this.endpoints.isEmpty() && this.instances.isEmpty()) ? List.of(Instance.of(DEFAULT_INSTANCE))
+					: this.instances;
+		}
+
+		private static Duration requirePositive(Duration duration) {
+			Objects.requireNonNull(duration, "duration");
+			if (duration.isNegative() || duration.isZero()) {
+				throw new IllegalArgumentException("duration must be positive");
+			}
+			return duration;
+		}
+
+	}
+
+}

@@ -1,0 +1,481 @@
+package io.lakebase.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Lakebase-like login front: a PostgreSQL wire-protocol server that takes the login itself
+ * (user = identity, password = database credential), then hands the session to the embedded
+ * PostgreSQL server and relays bytes both ways. Token expiry is checked at login only, as on
+ * Lakebase, so an open session outlives its token.
+ */
+final class LoginFront implements AutoCloseable {
+
+	private static final int SSL_REQUEST = 80877103;
+
+	private static final int GSSENC_REQUEST = 80877104;
+
+	private static final int CANCEL_REQUEST = 80877102;
+
+	private static final int PROTOCOL_3 = 3;
+
+	private static final int AUTH_OK = 0;
+
+	private static final int AUTH_CLEARTEXT = 3;
+
+	private final Workspace workspace;
+
+	private final Faults faults;
+
+	private final Stats stats;
+
+	private final PostgresBackend backend;
+
+	private final @Nullable SSLContext sslContext;
+
+	private final boolean plaintextAllowed;
+
+	private final Duration resumeDelay;
+
+	private final ServerSocket serverSocket;
+
+	private final ExecutorService threads = Executors.newCachedThreadPool(LocalThreads.factory("lakebase-local-front"));
+
+	private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean suspended;
+
+	private volatile boolean closed;
+
+	LoginFront(Workspace workspace, Faults faults, Stats stats, PostgresBackend backend,
+			@Nullable SSLContext sslContext, boolean plaintextAllowed, Duration resumeDelay) throws IOException {
+		this.workspace = workspace;
+		this.faults = faults;
+		this.stats = stats;
+		this.backend = backend;
+		this.sslContext = sslContext;
+		this.plaintextAllowed = plaintextAllowed;
+		this.resumeDelay = resumeDelay;
+		this.serverSocket = new ServerSocket();
+		this.serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+		this.threads.execute(this::acceptLoop);
+	}
+
+	int port() {
+		return this.serverSocket.getLocalPort();
+	}
+
+	boolean isSuspended() {
+		return this.suspended;
+	}
+
+	/**
+	 * Scales the compute to zero: every session is closed and the next login pays the resume delay.
+	 */
+	void suspend() {
+		this.suspended = true;
+		closeSessions();
+	}
+
+	/**
+	 * Closes every open session, as a server restart does.
+	 */
+	void closeSessions() {
+		for (Session session : this.sessions) {
+			session.close();
+		}
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.closed = true;
+		this.serverSocket.close();
+		closeSessions();
+		this.threads.shutdownNow();
+	}
+
+	private void acceptLoop() {
+		while (!this.closed) {
+			try {
+				Socket socket = this.serverSocket.accept();
+				socket.setTcpNoDelay(true);
+				this.threads.execute(() -> serve(socket));
+			}
+			catch (IOException ex) {
+				if (this.closed) {
+					return;
+				}
+			}
+		}
+	}
+
+	private void serve(Socket client) {
+		Session session = new Session(client);
+		try {
+			login(session);
+		}
+		catch (IOException ex) {
+			// The client went away or broke the protocol: nothing to answer.
+		}
+		finally {
+			if (!session.relaying) {
+				session.close();
+			}
+		}
+	}
+
+	private void login(Session session) throws IOException {
+		Map<String, String> parameters = readStartup(session);
+		if (parameters == null) {
+			return;
+		}
+		String user = parameters.get("user");
+		if (user == null || user.isEmpty()) {
+			refuse(session, "", "28000", "no PostgreSQL user name specified in startup packet");
+			return;
+		}
+		if (!session.tls && !this.plaintextAllowed) {
+			refuse(session, user, "08P01", "Invalid protocol version. Ensure that connection is using SSL.");
+			return;
+		}
+		session.clientOut.write(message('R', ByteBuffer.allocate(4).putInt(AUTH_CLEARTEXT).array()));
+		session.clientOut.flush();
+		byte[] passwordMessage = readMessage(session.clientIn, 'p');
+		String password = cString(passwordMessage, 0);
+		if (this.faults.areLoginsRejected()) {
+			refuse(session, user, "28P01", "password authentication failed for user \"" + user + "\"");
+			return;
+		}
+		DatabaseTokens.Verdict verdict = this.workspace.databaseTokens().check(user, password);
+		if (verdict == DatabaseTokens.Verdict.NOT_A_JWT) {
+			refuse(session, user, "28P01", "Provided authentication token is not a valid JWT encoding");
+			return;
+		}
+		if (verdict != DatabaseTokens.Verdict.VALID) {
+			refuse(session, user, "28P01", "password authentication failed for user \"" + user + "\"",
+					verdict.name().toLowerCase());
+			return;
+		}
+		if (this.suspended) {
+			// Scale to zero: the first login after a suspend waits for the compute to resume.
+			sleep(this.resumeDelay);
+			this.suspended = false;
+		}
+		connectBackend(session, user);
+	}
+
+	private @Nullable Map<String, String> readStartup(Session session) throws IOException {
+		while (true) {
+			int length = session.clientIn.readInt();
+			if (length < 8 || length > 10_000) {
+				throw new IOException("Bad startup packet length " + length);
+			}
+			int code = session.clientIn.readInt();
+			byte[] body = new byte[length - 8];
+			session.clientIn.readFully(body);
+			if (code == SSL_REQUEST) {
+				boolean accept = this.sslContext != null && !session.tls;
+				session.clientOut.write(accept ? 'S' : 'N');
+				session.clientOut.flush();
+				if (accept) {
+					session.startTls(this.sslContext);
+				}
+			}
+			else if (code == GSSENC_REQUEST) {
+				session.clientOut.write('N');
+				session.clientOut.flush();
+			}
+			else if (code == CANCEL_REQUEST) {
+				forwardCancel(body);
+				return null;
+			}
+			else if ((code >>> 16) == PROTOCOL_3) {
+				session.startupPacket = ByteBuffer.allocate(length).putInt(length).putInt(code).put(body).array();
+				return parseParameters(body);
+			}
+			else {
+				refuse(session, "", "08P01", "unsupported frontend protocol " + (code >>> 16) + "." + (code & 0xFFFF));
+				return null;
+			}
+		}
+	}
+
+	private void connectBackend(Session session, String user) throws IOException {
+		Socket backendSocket = new Socket();
+		try {
+			backendSocket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.backend.port()), 5_000);
+		}
+		catch (IOException ex) {
+			backendSocket.close();
+			refuse(session, user, "57P03", "the database system is not yet accepting connections");
+			return;
+		}
+		backendSocket.setTcpNoDelay(true);
+		session.backend = backendSocket;
+		DataInputStream backendIn = new DataInputStream(backendSocket.getInputStream());
+		OutputStream backendOut = backendSocket.getOutputStream();
+		backendOut.write(session.startupPacket);
+		backendOut.flush();
+		while (true) {
+			int type = backendIn.read();
+			if (type < 0) {
+				throw new EOFException("The database closed the connection during login");
+			}
+			int length = backendIn.readInt();
+			byte[] body = new byte[length - 4];
+			backendIn.readFully(body);
+			if (type == 'R') {
+				int auth = ByteBuffer.wrap(body).getInt();
+				if (auth == AUTH_CLEARTEXT) {
+					byte[] secret = (this.backend.internalPassword() + "\0").getBytes(StandardCharsets.UTF_8);
+					backendOut.write(message('p', secret));
+					backendOut.flush();
+					continue;
+				}
+				if (auth != AUTH_OK) {
+					refuse(session, user, "28000", "unexpected authentication request from the database");
+					return;
+				}
+			}
+			if (type == 'E') {
+				if ("28P01".equals(errorField(body, 'C'))) {
+					// The internal password is right for every role the emulator made, so the database
+					// refusing it means the identity has no role: say so, as Lakebase does.
+					refuse(session, user, "28000", "role \"" + user + "\" does not exist");
+				}
+				else {
+					session.clientOut.write(message((char) type, body));
+					session.clientOut.flush();
+					this.stats.recordLogin(user, false, errorField(body, 'M'));
+				}
+				return;
+			}
+			session.clientOut.write(message((char) type, body));
+			if (type == 'K') {
+				session.cancelKey = body;
+			}
+			if (type == 'Z') {
+				session.clientOut.flush();
+				break;
+			}
+		}
+		this.stats.recordLogin(user, true, "");
+		relay(session, backendIn, backendOut);
+	}
+
+	private void relay(Session session, InputStream backendIn, OutputStream backendOut) {
+		session.relaying = true;
+		this.sessions.add(session);
+		this.threads.execute(() -> pump(session, session.clientIn, backendOut));
+		this.threads.execute(() -> pump(session, backendIn, session.clientOut));
+	}
+
+	private void pump(Session session, InputStream from, OutputStream to) {
+		byte[] buffer = new byte[16 * 1024];
+		try {
+			int read;
+			while ((read = from.read(buffer)) >= 0) {
+				to.write(buffer, 0, read);
+				to.flush();
+			}
+		}
+		catch (IOException ex) {
+			// One side closed: the session is over.
+		}
+		finally {
+			session.close();
+			this.sessions.remove(session);
+		}
+	}
+
+	private void forwardCancel(byte[] body) {
+		// Only cancel keys handed out through this front are forwarded, as a real server checks them.
+		for (Session session : this.sessions) {
+			if (session.cancelKey != null && Arrays.equals(session.cancelKey, body)) {
+				try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.backend.port())) {
+					socket.getOutputStream()
+						.write(ByteBuffer.allocate(8 + body.length)
+							.putInt(8 + body.length)
+							.putInt(CANCEL_REQUEST)
+							.put(body)
+							.array());
+					socket.getOutputStream().flush();
+					socket.getInputStream().read();
+				}
+				catch (IOException ex) {
+					// A cancel is best effort, as in PostgreSQL itself.
+				}
+				return;
+			}
+		}
+	}
+
+	private void refuse(Session session, String user, String sqlState, String text) throws IOException {
+		refuse(session, user, sqlState, text, text);
+	}
+
+	private void refuse(Session session, String user, String sqlState, String text, String reason) throws IOException {
+		this.stats.recordLogin(user, false, reason);
+		ByteArrayOutputStream fields = new ByteArrayOutputStream();
+		field(fields, 'S', "FATAL");
+		field(fields, 'V', "FATAL");
+		field(fields, 'C', sqlState);
+		field(fields, 'M', text);
+		fields.write(0);
+		session.clientOut.write(message('E', fields.toByteArray()));
+		session.clientOut.flush();
+	}
+
+	private static void field(ByteArrayOutputStream out, char type, String value) {
+		out.write(type);
+		out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+		out.write(0);
+	}
+
+	private static String errorField(byte[] body, char wanted) {
+		int position = 0;
+		while (position < body.length && body[position] != 0) {
+			char type = (char) body[position];
+			String value = cString(body, position + 1);
+			if (type == wanted) {
+				return value;
+			}
+			position += 1 + value.getBytes(StandardCharsets.UTF_8).length + 1;
+		}
+		return "";
+	}
+
+	private static byte[] message(char type, byte[] body) {
+		return ByteBuffer.allocate(1 + 4 + body.length).put((byte) type).putInt(4 + body.length).put(body).array();
+	}
+
+	private static byte[] readMessage(DataInputStream in, char expectedType) throws IOException {
+		int type = in.read();
+		if (type != expectedType) {
+			throw new IOException("Expected message '" + expectedType + "' but got " + type);
+		}
+		int length = in.readInt();
+		if (length < 4 || length > 65_536) {
+			throw new IOException("Bad message length " + length);
+		}
+		byte[] body = new byte[length - 4];
+		in.readFully(body);
+		return body;
+	}
+
+	private static Map<String, String> parseParameters(byte[] body) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		int position = 0;
+		while (position < body.length && body[position] != 0) {
+			String key = cString(body, position);
+			position += key.getBytes(StandardCharsets.UTF_8).length + 1;
+			String value = cString(body, position);
+			position += value.getBytes(StandardCharsets.UTF_8).length + 1;
+			parameters.put(key, value);
+		}
+		return parameters;
+	}
+
+	private static String cString(byte[] bytes, int offset) {
+		int end = offset;
+		while (end < bytes.length && bytes[end] != 0) {
+			end++;
+		}
+		return new String(bytes, offset, end - offset, StandardCharsets.UTF_8);
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * One client connection: its streams (plain, then TLS once negotiated), the backend socket and
+	 * the cancel key the backend handed out.
+	 */
+	private static final class Session {
+
+		private Socket client;
+
+		private DataInputStream clientIn;
+
+		private OutputStream clientOut;
+
+		private boolean tls;
+
+		private byte[] startupPacket = new byte[0];
+
+		private volatile @Nullable Socket backend;
+
+		private volatile byte @Nullable [] cancelKey;
+
+		private volatile boolean relaying;
+
+		Session(Socket client) {
+			this.client = client;
+			try {
+				this.clientIn = new DataInputStream(client.getInputStream());
+				this.clientOut = client.getOutputStream();
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		void startTls(SSLContext context) throws IOException {
+			SSLSocket socket = (SSLSocket) context.getSocketFactory()
+				.createSocket(this.client, this.client.getInetAddress().getHostAddress(), this.client.getPort(), true);
+			socket.setUseClientMode(false);
+			socket.startHandshake();
+			this.client = socket;
+			this.clientIn = new DataInputStream(socket.getInputStream());
+			this.clientOut = socket.getOutputStream();
+			this.tls = true;
+		}
+
+		void close() {
+			closeQuietly(this.client);
+			closeQuietly(this.backend);
+		}
+
+		private static void closeQuietly(@Nullable Socket socket) {
+			if (socket != null) {
+				try {
+					socket.close();
+				}
+				catch (IOException | RuntimeException ex) {
+					// Closing is best effort.
+				}
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.lakebase.local;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The state of the emulated workspace shared by the API and the login front: identities, their
+ * OAuth access tokens, endpoints, instances and database credentials.
+ */
+final class Workspace {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	// Insertion order matters: the first service principal is the default identity.
+	private final Map<String, Identity> identities = Collections.synchronizedMap(new LinkedHashMap<>());
+
+	private final Map<String, Endpoint> endpoints;
+
+	private final Map<String, Instance> instances;
+
+	private final Map<String, AccessToken> accessTokens = new ConcurrentHashMap<>();
+
+	private final DatabaseTokens databaseTokens;
+
+	private final Duration tokenLifetime;
+
+	private final Duration accessTokenLifetime;
+
+	private final Clock clock;
+
+	Workspace(List<Identity> identities, List<Endpoint> endpoints, List<Instance> instances, Duration tokenLifetime,
+			Duration accessTokenLifetime, String issuer, Clock clock) {
+		identities.forEach((identity) -> this.identities.put(identity.name(), identity));
+		this.endpoints = toMap(endpoints, Endpoint::name);
+		this.instances = toMap(instances, Instance::name);
+		this.tokenLifetime = tokenLifetime;
+		this.accessTokenLifetime = accessTokenLifetime;
+		this.clock = clock;
+		this.databaseTokens = new DatabaseTokens(issuer, clock);
+	}
+
+	@Nullable Identity identity(String name) {
+		return this.identities.get(name);
+	}
+
+	List<Identity> identities() {
+		synchronized (this.identities) {
+			return List.copyOf(this.identities.values());
+		}
+	}
+
+	void replace(Identity identity) {
+		this.identities.put(identity.name(), identity);
+	}
+
+	@Nullable Endpoint endpoint(String name) {
+		return this.endpoints.get(name);
+	}
+
+	List<Endpoint> endpoints() {
+		return List.copyOf(this.endpoints.values());
+	}
+
+	@Nullable Instance instance(String name) {
+		return this.instances.get(name);
+	}
+
+	List<Instance> instances() {
+		return List.copyOf(this.instances.values());
+	}
+
+	DatabaseTokens databaseTokens() {
+		return this.databaseTokens;
+	}
+
+	Duration tokenLifetime() {
+		return this.tokenLifetime;
+	}
+
+	Clock clock() {
+		return this.clock;
+	}
+
+	/**
+	 * Finds the service principal a client id and secret belong to.
+	 */
+	@Nullable Identity servicePrincipal(String clientId, String clientSecret) {
+		Identity identity = this.identities.get(clientId);
+		return (identity != null && identity.isServicePrincipal() && identity.secret().equals(clientSecret)) ? identity
+				: null;
+	}
+
+	/**
+	 * Finds the identity an external ID token is federated to.
+	 */
+	@Nullable Identity federated(String idToken, @Nullable String clientId) {
+		for (Identity identity : identities()) {
+			if (idToken.equals(identity.federatedIdToken())
+					&& (clientId == null || clientId.isEmpty() || clientId.equals(identity.name()))) {
+				return identity;
+			}
+		}
+		return null;
+	}
+
+	AccessToken issueAccessToken(Identity identity) {
+		byte[] bytes = new byte[24];
+		RANDOM.nextBytes(bytes);
+		String value = "dapi-local-" + HexFormat.of().formatHex(bytes);
+		AccessToken token = new AccessToken(value, identity.name(), this.clock.instant().plus(this.accessTokenLifetime));
+		this.accessTokens.values().removeIf((existing) -> existing.expiresAt().isBefore(this.clock.instant()));
+		this.accessTokens.put(value, token);
+		return token;
+	}
+
+	/**
+	 * Resolves the bearer token of an API request: an OAuth access token or a user's PAT.
+	 */
+	@Nullable Identity authenticate(String bearer) {
+		AccessToken accessToken = this.accessTokens.get(bearer);
+		if (accessToken != null) {
+			return accessToken.expiresAt().isAfter(this.clock.instant()) ? this.identities.get(accessToken.identity())
+					: null;
+		}
+		for (Identity identity : identities()) {
+			if (!identity.isServicePrincipal() && identity.secret().equals(bearer)) {
+				return identity;
+			}
+		}
+		return null;
+	}
+
+	Duration accessTokenLifetime() {
+		return this.accessTokenLifetime;
+	}
+
+	private static <T> Map<String, T> toMap(List<T> values, java.util.function.Function<T, String> key) {
+		Map<String, T> map = new LinkedHashMap<>();
+		values.forEach((value) -> map.put(key.apply(value), value));
+		return map;
+	}
+
+	record AccessToken(String value, String identity, Instant expiresAt) {
+
+		@Override
+		public String toString() {
+			return "AccessToken[identity=" + this.identity + ", expiresAt=" + this.expiresAt + "]";
+		}
+
+	}
+
+}

@@ -1,0 +1,465 @@
+package io.lakebase.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The mock Databricks workspace REST API: OAuth discovery and token endpoint, PAT authentication,
+ * the Autoscaling and Provisioned credential and lookup APIs and SCIM "Me", answering with the
+ * status codes and error bodies of the real service so that the Databricks SDK works unchanged.
+ */
+final class WorkspaceApiServer implements AutoCloseable {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
+
+	private static final Pattern ENDPOINT_PATH = Pattern.compile("/api/2\\.0/postgres/(projects/.+)");
+
+	private static final Pattern INSTANCE_PATH = Pattern.compile("/api/2\\.0/database/instances/([^/]+)");
+
+	private static final Pattern TTL = Pattern.compile("(\\d+)(?:\\.(\\d{1,9}))?s");
+
+	static final String WORKSPACE_ID = "1234567890123456";
+
+	private final Workspace workspace;
+
+	private final Faults faults;
+
+	private final Stats stats;
+
+	private final String host;
+
+	private final BooleanSupplier computeSuspended;
+
+	private final HttpServer server;
+
+	private final ExecutorService executor;
+
+	WorkspaceApiServer(Workspace workspace, Faults faults, Stats stats, String host, BooleanSupplier computeSuspended)
+			throws IOException {
+		this.workspace = workspace;
+		this.faults = faults;
+		this.stats = stats;
+		this.host = host;
+		this.computeSuspended = computeSuspended;
+		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+		this.executor = Executors.newFixedThreadPool(16, LocalThreads.factory("lakebase-local-api"));
+		this.server.setExecutor(this.executor);
+		this.server.createContext("/", this::handle);
+		this.server.start();
+	}
+
+	String url() {
+		return "http://127.0.0.1:" + this.server.getAddress().getPort();
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+		this.executor.shutdownNow();
+	}
+
+	private void handle(HttpExchange exchange) throws IOException {
+		Reply reply;
+		Identity caller = null;
+		String path = exchange.getRequestURI().getPath();
+		try {
+			if (path.equals("/.well-known/databricks-config")) {
+				reply = hostMetadata();
+			}
+			else if (path.equals("/oidc/.well-known/oauth-authorization-server")) {
+				reply = authorizationServer();
+			}
+			else if (path.equals("/oidc/v1/token")) {
+				reply = token(exchange);
+			}
+			else if (path.startsWith("/api/")) {
+				if (this.faults.isApiDown()) {
+					reply = error(503, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable.");
+				}
+				else {
+					caller = authenticate(exchange);
+					reply = (caller != null) ? api(exchange, path, caller) : error(401, "UNAUTHENTICATED",
+							"Credential was not sent or was of an unsupported type for this API.");
+				}
+			}
+			else {
+				reply = error(404, "ENDPOINT_NOT_FOUND", "No API found for '" + exchange.getRequestMethod() + " " + path + "'");
+			}
+		}
+		catch (BadRequest ex) {
+			reply = error(400, "INVALID_PARAMETER_VALUE", ex.getMessage());
+		}
+		catch (RuntimeException ex) {
+			reply = error(500, "INTERNAL_ERROR", ex.getClass().getSimpleName());
+		}
+		this.stats.recordRequest(exchange.getRequestMethod(), path, reply.status(),
+				(caller != null) ? caller.name() : null);
+		send(exchange, reply);
+	}
+
+	private Reply hostMetadata() {
+		ObjectNode body = JSON.createObjectNode()
+			.put("oidc_endpoint", url() + "/oidc")
+			.put("workspace_id", WORKSPACE_ID);
+		return new Reply(200, body, null);
+	}
+
+	private Reply authorizationServer() {
+		ObjectNode body = JSON.createObjectNode()
+			.put("issuer", url() + "/oidc")
+			.put("token_endpoint", url() + "/oidc/v1/token")
+			.put("authorization_endpoint", url() + "/oidc/v1/authorize");
+		body.putArray("grant_types_supported")
+			.add("client_credentials")
+			.add("urn:ietf:params:oauth:grant-type:token-exchange");
+		return new Reply(200, body, null);
+	}
+
+	private Reply token(HttpExchange exchange) throws IOException {
+		if (!exchange.getRequestMethod().equals("POST")) {
+			return oauthError(405, "invalid_request", "Use POST");
+		}
+		Map<String, String> form = parseForm(readBody(exchange));
+		String grantType = form.getOrDefault("grant_type", "");
+		Identity identity;
+		if (grantType.equals("client_credentials")) {
+			String[] client = clientCredentials(exchange, form);
+			identity = (client != null) ? this.workspace.servicePrincipal(client[0], client[1]) : null;
+			if (identity == null) {
+				return oauthError(401, "invalid_client", "Client authentication failed");
+			}
+		}
+		else if (grantType.equals("urn:ietf:params:oauth:grant-type:token-exchange")) {
+			String subjectToken = form.get("subject_token");
+			identity = (subjectToken != null) ? this.workspace.federated(subjectToken, form.get("client_id")) : null;
+			if (identity == null) {
+				return oauthError(401, "invalid_grant", "The subject token is not accepted by any federation policy");
+			}
+		}
+		else {
+			return oauthError(400, "unsupported_grant_type", "Unsupported grant type");
+		}
+		Workspace.AccessToken token = this.workspace.issueAccessToken(identity);
+		ObjectNode body = JSON.createObjectNode()
+			.put("access_token", token.value())
+			.put("token_type", "Bearer")
+			.put("expires_in", this.workspace.accessTokenLifetime().toSeconds())
+			.put("scope", form.getOrDefault("scope", "all-apis"));
+		return new Reply(200, body, null);
+	}
+
+	private static String @Nullable [] clientCredentials(HttpExchange exchange, Map<String, String> form) {
+		String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+		if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+			String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
+					StandardCharsets.UTF_8);
+			int colon = decoded.indexOf(':');
+			return (colon > 0) ? new String[] { urlDecode(decoded.substring(0, colon)),
+					urlDecode(decoded.substring(colon + 1)) } : null;
+		}
+		String clientId = form.get("client_id");
+		String clientSecret = form.get("client_secret");
+		return (clientId != null && clientSecret != null) ? new String[] { clientId, clientSecret } : null;
+	}
+
+	private @Nullable Identity authenticate(HttpExchange exchange) {
+		String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+		if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			return null;
+		}
+		return this.workspace.authenticate(authorization.substring(7).trim());
+	}
+
+	private Reply api(HttpExchange exchange, String path, Identity caller) throws IOException {
+		if (!caller.workspaceAccess()) {
+			return error(403, "PERMISSION_DENIED", "API is disabled for users without workspace-access entitlement");
+		}
+		String method = exchange.getRequestMethod();
+		if (method.equals("POST") && path.equals(Stats.POSTGRES_CREDENTIALS_PATH)) {
+			return credentialReply(() -> autoscalingCredential(readJson(exchange), caller));
+		}
+		if (method.equals("POST") && path.equals(Stats.DATABASE_CREDENTIALS_PATH)) {
+			return credentialReply(() -> provisionedCredential(readJson(exchange), caller));
+		}
+		if (method.equals("GET") && path.equals("/api/2.0/preview/scim/v2/Me")) {
+			return me(caller);
+		}
+		Matcher endpoint = ENDPOINT_PATH.matcher(path);
+		if (method.equals("GET") && endpoint.matches()) {
+			return endpoint(endpoint.group(1));
+		}
+		Matcher instance = INSTANCE_PATH.matcher(path);
+		if (method.equals("GET") && instance.matches()) {
+			return instance(instance.group(1));
+		}
+		return error(404, "ENDPOINT_NOT_FOUND", "No API found for '" + method + " " + path + "'");
+	}
+
+	private Reply credentialReply(IoSupplier<Reply> answer) throws IOException {
+		sleep(this.faults.credentialLatency());
+		Faults.PlannedFailures failure = this.faults.takeCredentialFailure();
+		if (failure != null) {
+			String code = (failure.status() == 429) ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE";
+			Reply reply = error(failure.status(), code, "Injected failure: please retry later.");
+			return (failure.retryAfter() != null)
+					? new Reply(reply.status(), reply.body(), Long.toString(failure.retryAfter().toSeconds())) : reply;
+		}
+		return answer.get();
+	}
+
+	private Reply autoscalingCredential(JsonNode request, Identity caller) {
+		String name = text(request, "endpoint");
+		if (name == null) {
+			throw new BadRequest("Field 'endpoint' is required.");
+		}
+		if (this.workspace.endpoint(name) == null) {
+			return notFound("Endpoint '" + name + "' does not exist.");
+		}
+		Duration lifetime = requestedLifetime(request);
+		DatabaseToken token = issue(caller, name, lifetime);
+		ObjectNode body = JSON.createObjectNode()
+			.put("token", token.token())
+			.put("expire_time", token.expiresAt().toString());
+		return new Reply(200, body, null);
+	}
+
+	private Reply provisionedCredential(JsonNode request, Identity caller) {
+		JsonNode names = request.get("instance_names");
+		if (names == null || !names.isArray() || names.isEmpty()) {
+			throw new BadRequest("Field 'instance_names' must name at least one instance.");
+		}
+		StringBuilder audience = new StringBuilder();
+		for (JsonNode name : names) {
+			if (this.workspace.instance(name.asText()) == null) {
+				return notFound("Database instance '" + name.asText() + "' does not exist.");
+			}
+			audience.append((audience.length() > 0) ? "," : "").append(name.asText());
+		}
+		DatabaseToken token = issue(caller, audience.toString(), this.workspace.tokenLifetime());
+		ObjectNode body = JSON.createObjectNode()
+			.put("token", token.token())
+			.put("expiration_time", token.expiresAt().toString());
+		return new Reply(200, body, null);
+	}
+
+	private DatabaseToken issue(Identity caller, String audience, Duration lifetime) {
+		DatabaseToken token = this.workspace.databaseTokens().issue(caller, audience, lifetime);
+		this.stats.recordTokenIssued();
+		return token;
+	}
+
+	/**
+	 * The lifetime the caller asked for through {@code ttl} or {@code expire_time}, validated like the
+	 * real API (300 to 3600 seconds) and capped by the emulator's configured token lifetime.
+	 */
+	private Duration requestedLifetime(JsonNode request) {
+		Duration requested = null;
+		String ttl = text(request, "ttl");
+		String expireTime = text(request, "expire_time");
+		if (ttl != null && expireTime != null) {
+			throw new BadRequest("Only one of 'ttl' and 'expire_time' may be set.");
+		}
+		if (ttl != null) {
+			Matcher matcher = TTL.matcher(ttl);
+			if (!matcher.matches()) {
+				throw new BadRequest("Invalid duration for 'ttl': " + ttl);
+			}
+			requested = Duration.ofSeconds(Long.parseLong(matcher.group(1)));
+		}
+		if (expireTime != null) {
+			try {
+				requested = Duration.between(this.workspace.clock().instant(), Instant.parse(expireTime));
+			}
+			catch (DateTimeParseException ex) {
+				throw new BadRequest("Invalid timestamp for 'expire_time': " + expireTime);
+			}
+		}
+		if (requested == null) {
+			return this.workspace.tokenLifetime();
+		}
+		if (requested.toSeconds() < 300 || requested.toSeconds() > 3600) {
+			throw new BadRequest("The credential lifetime must be between 300 and 3600 seconds, got "
+					+ requested.toSeconds() + " seconds.");
+		}
+		return (requested.compareTo(this.workspace.tokenLifetime()) < 0) ? requested : this.workspace.tokenLifetime();
+	}
+
+	private Reply endpoint(String name) {
+		Endpoint endpoint = this.workspace.endpoint(name);
+		if (endpoint == null) {
+			return notFound("Endpoint '" + name + "' does not exist.");
+		}
+		ObjectNode body = JSON.createObjectNode()
+			.put("name", endpoint.name())
+			.put("parent", endpoint.parent())
+			.put("endpoint_id", endpoint.id())
+			.put("uid", "ep-" + Integer.toHexString(endpoint.name().hashCode()));
+		ObjectNode status = body.putObject("status");
+		status.put("current_state", this.computeSuspended.getAsBoolean() ? "IDLE" : "ACTIVE")
+			.put("endpoint_type", endpoint.readOnly() ? "ENDPOINT_TYPE_READ_ONLY" : "ENDPOINT_TYPE_READ_WRITE")
+			.put("disabled", endpoint.disabled())
+			.put("autoscaling_limit_min_cu", 0.5)
+			.put("autoscaling_limit_max_cu", 2.0);
+		// Like Lakebase, the pooled (PgBouncer) hosts are listed too; they refuse OAuth roles.
+		ObjectNode hosts = status.putObject("hosts").put("host", this.host);
+		if (endpoint.readOnly()) {
+			hosts.put("read_only_host", this.host).put("read_only_pooled_host", "pooler.lakebase.invalid");
+		}
+		else {
+			hosts.put("read_write_pooled_host", "pooler.lakebase.invalid");
+		}
+		return new Reply(200, body, null);
+	}
+
+	private Reply instance(String name) {
+		Instance instance = this.workspace.instance(name);
+		if (instance == null) {
+			return notFound("Database instance '" + name + "' does not exist.");
+		}
+		ObjectNode body = JSON.createObjectNode()
+			.put("name", instance.name())
+			.put("uid", "inst-" + Integer.toHexString(instance.name().hashCode()))
+			.put("state", instance.stopped() ? "STOPPED" : "AVAILABLE")
+			.put("stopped", instance.stopped())
+			.put("effective_stopped", instance.stopped())
+			.put("pg_version", "PG_VERSION_17")
+			.put("capacity", "CU_1")
+			.put("read_write_dns", this.host)
+			.put("read_only_dns", this.host);
+		return new Reply(200, body, null);
+	}
+
+	private Reply me(Identity caller) {
+		ObjectNode body = JSON.createObjectNode()
+			.put("id", Integer.toUnsignedString(caller.name().hashCode()))
+			.put("userName", caller.name())
+			.put("displayName", caller.isServicePrincipal() ? "Service principal " + caller.name() : caller.name())
+			.put("active", true);
+		body.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:User");
+		if (!caller.isServicePrincipal()) {
+			ArrayNode emails = body.putArray("emails");
+			emails.addObject().put("value", caller.name()).put("primary", true);
+		}
+		return new Reply(200, body, null);
+	}
+
+	private static Reply notFound(String message) {
+		return error(404, "RESOURCE_DOES_NOT_EXIST", message);
+	}
+
+	private static Reply error(int status, String code, String message) {
+		return new Reply(status, JSON.createObjectNode().put("error_code", code).put("message", message), null);
+	}
+
+	private static Reply oauthError(int status, String error, String description) {
+		return new Reply(status, JSON.createObjectNode().put("error", error).put("error_description", description),
+				null);
+	}
+
+	private static void send(HttpExchange exchange, Reply reply) throws IOException {
+		byte[] bytes = JSON.writeValueAsBytes(reply.body());
+		exchange.getResponseHeaders().set("Content-Type", "application/json");
+		if (reply.retryAfter() != null) {
+			exchange.getResponseHeaders().set("Retry-After", reply.retryAfter());
+		}
+		exchange.sendResponseHeaders(reply.status(), bytes.length);
+		try (OutputStream body = exchange.getResponseBody()) {
+			body.write(bytes);
+		}
+	}
+
+	private static String readBody(HttpExchange exchange) throws IOException {
+		try (InputStream body = exchange.getRequestBody()) {
+			return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+
+	private static JsonNode readJson(HttpExchange exchange) throws IOException {
+		String body = readBody(exchange);
+		try {
+			JsonNode node = body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+			if (!node.isObject()) {
+				throw new BadRequest("The request body must be a JSON object.");
+			}
+			return node;
+		}
+		catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+			throw new BadRequest("Malformed JSON request body.");
+		}
+	}
+
+	private static Map<String, String> parseForm(String body) {
+		Map<String, String> form = new HashMap<>();
+		for (String pair : body.split("&")) {
+			int equals = pair.indexOf('=');
+			if (equals > 0) {
+				form.put(urlDecode(pair.substring(0, equals)), urlDecode(pair.substring(equals + 1)));
+			}
+		}
+		return form;
+	}
+
+	private static String urlDecode(String value) {
+		return URLDecoder.decode(value, StandardCharsets.UTF_8);
+	}
+
+	private static @Nullable String text(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value != null && !value.isNull()) ? value.asText() : null;
+	}
+
+	private static void sleep(Duration duration) {
+		if (duration.isZero()) {
+			return;
+		}
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private record Reply(int status, JsonNode body, @Nullable String retryAfter) {
+	}
+
+	@FunctionalInterface
+	private interface IoSupplier<T> {
+
+		T get() throws IOException;
+
+	}
+
+	private static final class BadRequest extends RuntimeException {
+
+		BadRequest(String message) {
+			super(message);
+		}
+
+	}
+
+}
