@@ -1,0 +1,406 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for Databricks Lakebase.
+ */
+@ConfigurationProperties("lakebase")
+public class LakebaseProperties {
+
+	/**
+	 * Whether to auto-configure the Lakebase DataSource when an endpoint or instance is set.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Autoscaling endpoint to connect to, as projects/<project>/branches/<branch>/endpoints/<endpoint>.
+	 */
+	private @Nullable String endpoint;
+
+	/**
+	 * Provisioned database instance to connect to.
+	 */
+	private @Nullable String instance;
+
+	/**
+	 * Host name of the database. Looked up from the endpoint or instance when not set.
+	 */
+	private @Nullable String host;
+
+	/**
+	 * Port of the database.
+	 */
+	private int port = 5432;
+
+	/**
+	 * Name of the database.
+	 */
+	private String database = "databricks_postgres";
+
+	/**
+	 * Postgres role to log in as. The service principal's client id, or else the current user's
+	 * name, when not set.
+	 */
+	private @Nullable String username;
+
+	/**
+	 * Schema to use by default (the PgJDBC currentSchema).
+	 */
+	private @Nullable String schema;
+
+	/**
+	 * Whether to obtain a credential and open a connection at startup, so that a misconfiguration
+	 * fails the start rather than the first request.
+	 */
+	private boolean failFast = true;
+
+	private final Ssl ssl = new Ssl();
+
+	private final Credential credential = new Credential();
+
+	private final Workspace workspace = new Workspace();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getEndpoint() {
+		return this.endpoint;
+	}
+
+	public void setEndpoint(@Nullable String endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	public @Nullable String getInstance() {
+		return this.instance;
+	}
+
+	public void setInstance(@Nullable String instance) {
+		this.instance = instance;
+	}
+
+	public @Nullable String getHost() {
+		return this.host;
+	}
+
+	public void setHost(@Nullable String host) {
+		this.host = host;
+	}
+
+	public int getPort() {
+		return this.port;
+	}
+
+	public void setPort(int port) {
+		this.port = port;
+	}
+
+	public String getDatabase() {
+		return this.database;
+	}
+
+	public void setDatabase(String database) {
+		this.database = database;
+	}
+
+	public @Nullable String getUsername() {
+		return this.username;
+	}
+
+	public void setUsername(@Nullable String username) {
+		this.username = username;
+	}
+
+	public @Nullable String getSchema() {
+		return this.schema;
+	}
+
+	public void setSchema(@Nullable String schema) {
+		this.schema = schema;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Credential getCredential() {
+		return this.credential;
+	}
+
+	public Workspace getWorkspace() {
+		return this.workspace;
+	}
+
+	/**
+	 * TLS settings of the database connection.
+	 */
+	public static class Ssl {
+
+		/**
+		 * PgJDBC SSL mode. Lakebase accepts only encrypted connections; verify-full also checks
+		 * the server certificate and host name against the root certificate.
+		 */
+		private SslMode mode = SslMode.REQUIRE;
+
+		/**
+		 * Path to the PEM file of the certificate authorities to trust for verify-ca and verify-full.
+		 */
+		private @Nullable String rootCert;
+
+		/**
+		 * Path to the client certificate, for mutual TLS.
+		 */
+		private @Nullable String cert;
+
+		/**
+		 * Path to the private key of the client certificate.
+		 */
+		private @Nullable String key;
+
+		public SslMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(SslMode mode) {
+			this.mode = mode;
+		}
+
+		public @Nullable String getRootCert() {
+			return this.rootCert;
+		}
+
+		public void setRootCert(@Nullable String rootCert) {
+			this.rootCert = rootCert;
+		}
+
+		public @Nullable String getCert() {
+			return this.cert;
+		}
+
+		public void setCert(@Nullable String cert) {
+			this.cert = cert;
+		}
+
+		public @Nullable String getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable String key) {
+			this.key = key;
+		}
+
+	}
+
+	/**
+	 * PgJDBC SSL modes.
+	 */
+	public enum SslMode {
+
+		/** No TLS (Lakebase refuses such connections). */
+		DISABLE,
+
+		/** TLS only if the server insists. */
+		ALLOW,
+
+		/** TLS if the server offers it. */
+		PREFER,
+
+		/** TLS without checking the server certificate. */
+		REQUIRE,
+
+		/** TLS, checking that a trusted authority signed the server certificate. */
+		VERIFY_CA,
+
+		/** TLS, checking the server certificate and that it names the host. */
+		VERIFY_FULL;
+
+		/**
+		 * Returns the value PgJDBC expects for {@code sslmode}.
+		 * @return the PgJDBC value, such as {@code verify-full}
+		 */
+		public String jdbcValue() {
+			return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		}
+
+	}
+
+	/**
+	 * Settings of the short-lived database credentials.
+	 */
+	public static class Credential {
+
+		/**
+		 * Lifetime to request for each database credential, from 5 minutes to 1 hour (Autoscaling
+		 * only; Provisioned credentials always last 1 hour).
+		 */
+		private Duration ttl = Duration.ofHours(1);
+
+		/**
+		 * How long before expiry to refresh the credential in the background (at most half its
+		 * lifetime).
+		 */
+		private Duration refreshBefore = Duration.ofMinutes(5);
+
+		/**
+		 * How long opening a connection waits for a credential when no valid one is cached.
+		 */
+		private Duration fetchTimeout = Duration.ofSeconds(10);
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getRefreshBefore() {
+			return this.refreshBefore;
+		}
+
+		public void setRefreshBefore(Duration refreshBefore) {
+			this.refreshBefore = refreshBefore;
+		}
+
+		public Duration getFetchTimeout() {
+			return this.fetchTimeout;
+		}
+
+		public void setFetchTimeout(Duration fetchTimeout) {
+			this.fetchTimeout = fetchTimeout;
+		}
+
+	}
+
+	/**
+	 * How to reach and authenticate to the Databricks workspace. Settings left empty come from the
+	 * Databricks SDK's default chain: DATABRICKS_* environment variables, then ~/.databrickscfg.
+	 */
+	public static class Workspace {
+
+		/**
+		 * URL of the Databricks workspace, such as https://my-workspace.cloud.databricks.com.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * OAuth client id of the service principal.
+		 */
+		private @Nullable String clientId;
+
+		/**
+		 * OAuth client secret of the service principal.
+		 */
+		private @Nullable String clientSecret;
+
+		/**
+		 * Personal access token.
+		 */
+		private @Nullable String token;
+
+		/**
+		 * Profile of the Databricks configuration file to use.
+		 */
+		private @Nullable String profile;
+
+		/**
+		 * Path to the Databricks configuration file (default ~/.databrickscfg).
+		 */
+		private @Nullable String configFile;
+
+		/**
+		 * Databricks SDK authentication type to force, such as oauth-m2m, pat, env-oidc or
+		 * databricks-cli. Detected when not set.
+		 */
+		private @Nullable String authType;
+
+		/**
+		 * Timeout of each HTTP request to the workspace API.
+		 */
+		private Duration httpTimeout = Duration.ofSeconds(10);
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable String getClientId() {
+			return this.clientId;
+		}
+
+		public void setClientId(@Nullable String clientId) {
+			this.clientId = clientId;
+		}
+
+		public @Nullable String getClientSecret() {
+			return this.clientSecret;
+		}
+
+		public void setClientSecret(@Nullable String clientSecret) {
+			this.clientSecret = clientSecret;
+		}
+
+		public @Nullable String getToken() {
+			return this.token;
+		}
+
+		public void setToken(@Nullable String token) {
+			this.token = token;
+		}
+
+		public @Nullable String getProfile() {
+			return this.profile;
+		}
+
+		public void setProfile(@Nullable String profile) {
+			this.profile = profile;
+		}
+
+		public @Nullable String getConfigFile() {
+			return this.configFile;
+		}
+
+		public void setConfigFile(@Nullable String configFile) {
+			this.configFile = configFile;
+		}
+
+		public @Nullable String getAuthType() {
+			return this.authType;
+		}
+
+		public void setAuthType(@Nullable String authType) {
+			this.authType = authType;
+		}
+
+		public Duration getHttpTimeout() {
+			return this.httpTimeout;
+		}
+
+		public void setHttpTimeout(Duration httpTimeout) {
+			this.httpTimeout = httpTimeout;
+		}
+
+	}
+
+}

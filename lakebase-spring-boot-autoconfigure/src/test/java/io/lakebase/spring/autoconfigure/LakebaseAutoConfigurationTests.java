@@ -1,0 +1,264 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import com.jayway.jsonpath.JsonPath;
+import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.spring.autoconfigure.credential.AutoscalingCredentialSource;
+import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
+import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialSource;
+import io.lakebase.spring.autoconfigure.credential.ProvisionedCredentialSource;
+import io.lakebase.local.Identity;
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link LakebaseAutoConfiguration} that need no workspace: host and user are configured,
+ * and nothing is fetched because the startup check is off.
+ */
+class LakebaseAutoConfigurationTests {
+
+	private static final String ENDPOINT = "projects/shop/branches/production/endpoints/primary";
+
+	// The SDK contacts the workspace when a client is built: a local one answers at once.
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(
+			LocalLakebase.builder().identity(Identity.user("jane@example.com", "dapi-test")));
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class, DataSourceAutoConfiguration.class))
+		.withInitializer((context) -> TestPropertyValues
+			.of("lakebase.workspace.host=" + lakebase.get().workspaceUrl(), "lakebase.workspace.token=dapi-test")
+			.applyTo(context))
+		.withPropertyValues("lakebase.host=db.example.invalid", "lakebase.username=app-client-id",
+				"lakebase.fail-fast=false");
+
+	@Test
+	void whenNoEndpointOrInstanceThenInactive() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class)).run((context) -> assertThat(context).hasNotFailed()
+			.doesNotHaveBean(LakebaseCredentialCache.class)
+			.doesNotHaveBean(WorkspaceClient.class)
+			.doesNotHaveBean(LakebaseConnectionDetails.class));
+	}
+
+	@Test
+	void whenDisabledThenInactive() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class))
+			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(LakebaseCredentialCache.class));
+	}
+
+	@Test
+	void whenEndpointAndInstanceAreBothSetThenContextFails() {
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.instance=orders")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidLakebasePropertyException.class)
+				.hasMessageContaining("Both lakebase.endpoint and lakebase.instance are set"));
+	}
+
+	@Test
+	void whenEndpointIsMalformedThenContextFails() {
+		this.contextRunner.withPropertyValues("lakebase.endpoint=shop/primary")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidLakebasePropertyException.class)
+				.hasMessageContaining("'shop/primary' is not of the form projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id>"));
+	}
+
+	@Test
+	void whenTtlIsOutOfRangeThenContextFails() {
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.credential.ttl=2h")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidLakebasePropertyException.class,
+						(ex) -> assertThat(ex.getProperty()).isEqualTo("lakebase.credential.ttl")));
+	}
+
+	@Test
+	void endpointConfiguresBootsHikariDataSource() {
+		this.contextRunner
+			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.schema=orders",
+					"spring.datasource.hikari.maximum-pool-size=7")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LakebaseCredentialCache.class)
+					.hasSingleBean(WorkspaceClient.class)
+					.getBean(LakebaseCredentialSource.class)
+					.isInstanceOf(AutoscalingCredentialSource.class);
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				assertThat(dataSource.getJdbcUrl()).isEqualTo(
+						"jdbc:postgresql://db.example.invalid:5432/databricks_postgres?sslmode=require&currentSchema=orders");
+				assertThat(dataSource.getUsername()).isEqualTo("app-client-id");
+				assertThat(dataSource.getPassword()).isNull();
+				assertThat(dataSource.getCredentialsProvider()).isInstanceOf(LakebaseHikariCredentialsProvider.class);
+				assertThat(dataSource.getMaxLifetime()).isEqualTo(45 * 60 * 1000L);
+				assertThat(dataSource.getMaximumPoolSize()).isEqualTo(7);
+				assertThat(context.getBean(JdbcConnectionDetails.class)).isInstanceOf(LakebaseJdbcConnectionDetails.class);
+			});
+	}
+
+	@Test
+	void instanceUsesProvisionedCredentials() {
+		this.contextRunner.withPropertyValues("lakebase.instance=orders")
+			.run((context) -> assertThat(context).getBean(LakebaseCredentialSource.class)
+				.isInstanceOf(ProvisionedCredentialSource.class));
+	}
+
+	@Test
+	void userMaxLifetimeIsKept() {
+		this.contextRunner
+			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "spring.datasource.hikari.max-lifetime=600000")
+			.run((context) -> assertThat(context.getBean(HikariDataSource.class).getMaxLifetime()).isEqualTo(600000));
+	}
+
+	@Test
+	void sslSettingsReachTheJdbcUrl() {
+		this.contextRunner
+			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.port=6543", "lakebase.database=shop",
+					"lakebase.ssl.mode=verify-full", "lakebase.ssl.root-cert=/etc/ssl/lakebase ca.pem")
+			.run((context) -> assertThat(context.getBean(HikariDataSource.class).getJdbcUrl()).isEqualTo(
+					"jdbc:postgresql://db.example.invalid:6543/shop?sslmode=verify-full&sslrootcert=%2Fetc%2Fssl%2Flakebase+ca.pem"));
+	}
+
+	@Test
+	void propertiesBindWithDefaults() {
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT).run((context) -> {
+			LakebaseProperties properties = context.getBean(LakebaseProperties.class);
+			assertThat(properties.isEnabled()).isTrue();
+			assertThat(properties.getPort()).isEqualTo(5432);
+			assertThat(properties.getDatabase()).isEqualTo("databricks_postgres");
+			assertThat(new LakebaseProperties().isFailFast()).isTrue();
+			assertThat(properties.getSsl().getMode()).isEqualTo(LakebaseProperties.SslMode.REQUIRE);
+			assertThat(properties.getCredential().getTtl()).hasHours(1);
+			assertThat(properties.getCredential().getRefreshBefore()).hasMinutes(5);
+			assertThat(properties.getCredential().getFetchTimeout()).hasSeconds(10);
+			assertThat(properties.getWorkspace().getHttpTimeout()).hasSeconds(10);
+			assertThat(context.getBean(WorkspaceClient.class).config().getHttpTimeoutSeconds()).isEqualTo(10);
+		});
+	}
+
+	@Test
+	void backsOffForUserDataSource() {
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT)
+			.withUserConfiguration(UserDataSourceConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(DataSource.class)
+				.doesNotHaveBean(LakebaseCredentialCache.class)
+				.doesNotHaveBean(LakebaseConnectionDetails.class));
+	}
+
+	@Test
+	void backsOffForUserJdbcConnectionDetails() {
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT)
+			.withUserConfiguration(UserJdbcConnectionDetailsConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseCredentialCache.class);
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				assertThat(dataSource.getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:15432/test");
+				assertThat(dataSource.getCredentialsProvider()).isNull();
+			});
+	}
+
+	@Test
+	void backsOffForUserWorkspaceClient() {
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT)
+			.withUserConfiguration(UserWorkspaceClientConfiguration.class)
+			.run((context) -> assertThat(context).getBean(WorkspaceClient.class)
+				.isSameAs(context.getBean("userWorkspaceClient")));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void metadataDescribesEveryProperty() throws Exception {
+		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(metadata).isNotNull();
+			List<Map<String, Object>> properties = JsonPath.read(metadata, "$.properties");
+			assertThat(properties).extracting((property) -> property.get("name"))
+				.contains("lakebase.enabled", "lakebase.endpoint", "lakebase.instance", "lakebase.host", "lakebase.port",
+						"lakebase.database", "lakebase.username", "lakebase.schema", "lakebase.fail-fast",
+						"lakebase.ssl.mode", "lakebase.ssl.root-cert", "lakebase.ssl.cert", "lakebase.ssl.key",
+						"lakebase.credential.ttl", "lakebase.credential.refresh-before",
+						"lakebase.credential.fetch-timeout", "lakebase.workspace.host", "lakebase.workspace.client-id",
+						"lakebase.workspace.client-secret", "lakebase.workspace.token", "lakebase.workspace.profile",
+						"lakebase.workspace.config-file", "lakebase.workspace.auth-type",
+						"lakebase.workspace.http-timeout", "management.health.lakebase.enabled");
+			assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
+				.as("description of %s", property.get("name"))
+				.isNotBlank());
+			assertThat(properties).filteredOn((property) -> property.get("name").equals("lakebase.port"))
+				.singleElement()
+				.satisfies((property) -> assertThat(property.get("defaultValue")).isEqualTo(5432));
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserDataSourceConfiguration {
+
+		@Bean
+		DataSource userDataSource() {
+			return DataSourceBuilder.create().url("jdbc:postgresql://localhost:15432/test").build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserJdbcConnectionDetailsConfiguration {
+
+		@Bean
+		JdbcConnectionDetails userJdbcConnectionDetails() {
+			return new JdbcConnectionDetails() {
+
+				@Override
+				public String getJdbcUrl() {
+					return "jdbc:postgresql://localhost:15432/test";
+				}
+
+				@Override
+				public String getUsername() {
+					return "test";
+				}
+
+				@Override
+				public String getPassword() {
+					return "test";
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserWorkspaceClientConfiguration {
+
+		@Bean
+		WorkspaceClient userWorkspaceClient() {
+			return new WorkspaceClient(
+					new DatabricksConfig().setHost(lakebase.get().workspaceUrl()).setToken("dapi-test"));
+		}
+
+	}
+
+}
