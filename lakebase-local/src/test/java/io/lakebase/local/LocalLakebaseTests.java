@@ -391,6 +391,13 @@ class LocalLakebaseTests {
 	}
 
 	@Test
+	void registerPropertiesAddsTheSpringProperties() {
+		java.util.Map<String, Object> registered = new java.util.LinkedHashMap<>();
+		lakebase.get().registerProperties((name, value) -> registered.put(name, value.get()));
+		assertThat(registered).containsAllEntriesOf(lakebase.get().springProperties());
+	}
+
+	@Test
 	void springPropertiesReachTheDefaultEndpoint() {
 		assertThat(lakebase.get().springProperties()).containsEntry("lakebase.endpoint", ENDPOINT)
 			.containsEntry("lakebase.port", Integer.toString(lakebase.get().port()))

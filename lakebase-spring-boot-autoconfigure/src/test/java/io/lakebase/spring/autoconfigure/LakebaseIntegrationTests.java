@@ -1,0 +1,225 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.local.Identity;
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
+import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
+import io.lakebase.spring.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
+import io.lakebase.spring.autoconfigure.health.LakebaseHealthIndicator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.util.TestPropertyValues;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End-to-end tests of the starter on a local Lakebase: the real Databricks SDK, HikariCP, PgJDBC
+ * and a Spring Boot context.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class LakebaseIntegrationTests {
+
+	private static final Identity SERVICE_PRINCIPAL = Identity.servicePrincipal("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+			"integration-secret-value");
+
+	private static final Identity USER = Identity.user("ada@example.com", "dapi-integration-pat");
+
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(LocalLakebase.builder()
+		.identity(SERVICE_PRINCIPAL)
+		.identity(USER)
+		.endpoint(LocalLakebase.DEFAULT_ENDPOINT)
+		.instance(LocalLakebase.DEFAULT_INSTANCE));
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				LakebaseHealthContributorAutoConfiguration.class));
+
+	@BeforeEach
+	@AfterEach
+	void reset() {
+		lakebase.get().faults().reset();
+		lakebase.get().stats().reset();
+	}
+
+	@Test
+	void autoscalingEndpointDiscoversHostAndServicePrincipalUser(CapturedOutput output) {
+		servicePrincipalContext().run((context) -> {
+			assertThat(context).hasNotFailed();
+			LakebaseConnectionDetails details = context.getBean(LakebaseConnectionDetails.class);
+			assertThat(details.getHost()).isEqualTo("127.0.0.1");
+			assertThat(details.getUsername()).isEqualTo(SERVICE_PRINCIPAL.name());
+			assertThat(whoAmI(context.getBean(DataSource.class))).containsExactly(SERVICE_PRINCIPAL.name(),
+					"databricks_postgres");
+			// The startup check fetched the one credential; the pool reused it.
+			assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
+			assertNoSecretIn(output.getAll(), context.getBean(LakebaseCredentialCache.class));
+		});
+	}
+
+	@Test
+	void provisionedInstanceWithPersonalAccessTokenLogsInAsTheUser() {
+		this.contextRunner
+			.withInitializer((context) -> TestPropertyValues
+				.of("lakebase.instance=" + LocalLakebase.DEFAULT_INSTANCE, "lakebase.port=" + lakebase.get().port(),
+						"lakebase.workspace.host=" + lakebase.get().workspaceUrl(),
+						"lakebase.workspace.token=" + USER.secret())
+				.applyTo(context))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(LakebaseConnectionDetails.class).getUsername()).isEqualTo(USER.name());
+				assertThat(whoAmI(context.getBean(DataSource.class))).containsExactly(USER.name(),
+						"databricks_postgres");
+				assertThat(lakebase.get().stats().requests("/api/2.0/database/credentials")).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void concurrentConnectionOpensOnAColdCacheMakeOneCredentialCall() {
+		servicePrincipalContext().withPropertyValues("lakebase.fail-fast=false",
+				"spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=0")
+			.run((context) -> {
+				DataSource dataSource = context.getBean(DataSource.class);
+				ExecutorService threads = Executors.newFixedThreadPool(10);
+				CountDownLatch start = new CountDownLatch(1);
+				CountDownLatch allOpen = new CountDownLatch(10);
+				try {
+					List<Future<String>> users = new ArrayList<>();
+					for (int i = 0; i < 10; i++) {
+						users.add(threads.submit(() -> {
+							start.await();
+							try (Connection connection = dataSource.getConnection()) {
+								allOpen.countDown();
+								// Hold every connection until all ten are open: ten physical logins.
+								allOpen.await(30, TimeUnit.SECONDS);
+								return whoAmI(connection)[0];
+							}
+						}));
+					}
+					start.countDown();
+					for (Future<String> user : users) {
+						assertThat(user.get(60, TimeUnit.SECONDS)).isEqualTo(SERVICE_PRINCIPAL.name());
+					}
+				}
+				finally {
+					threads.shutdownNow();
+				}
+				assertThat(lakebase.get().stats().loginsAccepted()).isGreaterThanOrEqualTo(10);
+				assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void credentialApiOutageWhileTheTokenIsValidFailsNoConnection() {
+		servicePrincipalContext().withPropertyValues("spring.datasource.hikari.maximum-pool-size=4")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				lakebase.get().faults().apiOutage(true);
+				for (int round = 0; round < 5; round++) {
+					// Force new physical connections: each asks the cache, which answers from memory.
+					dataSource.getHikariPoolMXBean().softEvictConnections();
+					assertThat(whoAmI(dataSource)[0]).isEqualTo(SERVICE_PRINCIPAL.name());
+				}
+				assertThat(lakebase.get().stats().loginsAccepted()).isGreaterThanOrEqualTo(5);
+			});
+	}
+
+	@Test
+	void healthIsUpWithDetailsAndNoToken() {
+		servicePrincipalContext().run((context) -> {
+			Health health = context.getBean(LakebaseHealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("flavour", "autoscaling")
+				.containsEntry("endpoint", LocalLakebase.DEFAULT_ENDPOINT)
+				.containsEntry("host", "127.0.0.1")
+				.containsEntry("database", "databricks_postgres")
+				.containsEntry("currentUser", SERVICE_PRINCIPAL.name())
+				.containsKey("credential");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> credential = (Map<String, Object>) health.getDetails().get("credential");
+			assertThat(credential).containsKeys("expiresAt", "expiresIn", "lastRefresh")
+				.doesNotContainKey("lastRefreshError");
+			assertNoSecretIn(health.toString(), context.getBean(LakebaseCredentialCache.class));
+		});
+	}
+
+	@Test
+	void healthIsDownWhenLoginsAreRefused() {
+		servicePrincipalContext().run((context) -> {
+			lakebase.get().faults().rejectLogins(true);
+			Health health = context.getBean(LakebaseHealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("endpoint", LocalLakebase.DEFAULT_ENDPOINT)
+				.containsKey("credential");
+			assertThat(String.valueOf(health.getDetails().get("error"))).contains("password authentication failed");
+			assertNoSecretIn(health.toString(), context.getBean(LakebaseCredentialCache.class));
+		});
+	}
+
+	@Test
+	void healthIsDownWhenNoCredentialCanBeHad() {
+		servicePrincipalContext().withPropertyValues("lakebase.fail-fast=false").run((context) -> {
+			lakebase.get().faults().apiOutage(true);
+			Health health = context.getBean(LakebaseHealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(String.valueOf(health.getDetails().get("error")))
+				.contains("Could not obtain a Lakebase database credential");
+		});
+	}
+
+	private ApplicationContextRunner servicePrincipalContext() {
+		return this.contextRunner.withInitializer((context) -> TestPropertyValues
+			.of(lakebase.get().springProperties(SERVICE_PRINCIPAL)
+				.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + "=" + entry.getValue())
+				.toArray(String[]::new))
+			.applyTo(context));
+	}
+
+	static void assertNoSecretIn(String text, LakebaseCredentialCache cache) {
+		assertThat(text).doesNotContain(SERVICE_PRINCIPAL.secret()).doesNotContain(USER.secret());
+		cache.current().ifPresent((credential) -> assertThat(text).doesNotContain(credential.token()));
+	}
+
+	static String[] whoAmI(DataSource dataSource) throws Exception {
+		try (Connection connection = dataSource.getConnection()) {
+			return whoAmI(connection);
+		}
+	}
+
+	static String[] whoAmI(Connection connection) throws Exception {
+		try (Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT current_user, current_database()")) {
+			result.next();
+			return new String[] { result.getString(1), result.getString(2) };
+		}
+	}
+
+}
