@@ -62,6 +62,10 @@ public final class LocalLakebase implements AutoCloseable {
 
 	private final String database;
 
+	private final Thread shutdownHook;
+
+	private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+
 	private LocalLakebase(Builder builder) throws IOException {
 		this.workDirectory = createWorkDirectory();
 		this.database = builder.database;
@@ -87,12 +91,16 @@ public final class LocalLakebase implements AutoCloseable {
 			frontHolder[0] = this.front;
 			this.api = new WorkspaceApiServer(this.workspace, this.faults, this.stats, HOST, this.front::isSuspended);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException | RuntimeException | Error ex) {
 			closeQuietly(frontHolder[0]);
 			closeQuietly(backendHolder[0]);
 			deleteRecursively(this.workDirectory);
 			throw ex;
 		}
+		// One hook of our own, so that a JVM stopped without close() stops the parts in order
+		// (the server before its files are removed).
+		this.shutdownHook = new Thread(this::stop, "lakebase-local-shutdown");
+		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 	}
 
 	/**
@@ -311,6 +319,19 @@ public final class LocalLakebase implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// The JVM is shutting down: the hook is running or about to.
+		}
+		stop();
+	}
+
+	private void stop() {
+		if (this.stopped.getAndSet(true)) {
+			return;
+		}
 		closeQuietly(this.api);
 		closeQuietly(this.front);
 		closeQuietly(this.backend);

@@ -14,12 +14,8 @@ public final class LocalLakebaseMain {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
+		// LocalLakebase stops itself (server, ports, files) when the JVM is stopped with Ctrl-C.
 		LocalLakebase lakebase = LocalLakebase.start();
-		CountDownLatch stopped = new CountDownLatch(1);
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			lakebase.close();
-			stopped.countDown();
-		}, "lakebase-local-shutdown"));
 		Identity identity = lakebase.defaultIdentity();
 		DatabaseToken token = lakebase.issueToken(identity, Duration.ofHours(1));
 		StringBuilder out = new StringBuilder();
@@ -38,7 +34,7 @@ public final class LocalLakebaseMain {
 		out.append("\nEndpoints: ").append(lakebase.endpoints().stream().map(Endpoint::name).toList()).append('\n');
 		out.append("Instances: ").append(lakebase.instances().stream().map(Instance::name).toList()).append('\n');
 		System.out.print(out);
-		stopped.await();
+		new CountDownLatch(1).await();
 	}
 
 }

@@ -102,7 +102,8 @@ final class PostgresBackend implements AutoCloseable {
 		return EmbeddedPostgres.builder()
 			.setDataDirectory(this.dataDirectory)
 			.setCleanDataDirectory(false)
-			.setRegisterShutdownHook(true)
+			// LocalLakebase's own hook stops the server before removing its files.
+			.setRegisterShutdownHook(false)
 			.setPort(this.port)
 			.setServerConfig("listen_addresses", "127.0.0.1")
 			.setServerConfig("hba_file", writeHbaFile().toString())
