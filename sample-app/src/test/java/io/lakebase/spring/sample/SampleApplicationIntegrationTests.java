@@ -1,0 +1,118 @@
+package io.lakebase.spring.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.jayway.jsonpath.JsonPath;
+import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample over HTTP on a local Lakebase issuing 4-second credentials: the notes API keeps
+ * working across several credential rotations, health is UP, and every acknowledged write can be
+ * read back.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SampleApplicationIntegrationTests {
+
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(
+			LocalLakebase.builder().tokenLifetime(Duration.ofSeconds(4)));
+
+	@DynamicPropertySource
+	static void lakebaseProperties(DynamicPropertyRegistry registry) {
+		lakebase.get().registerProperties(registry);
+	}
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private HikariDataSource dataSource;
+
+	@Test
+	void notesApiWorksAcrossCredentialRotations() throws Exception {
+		long tokensBefore = lakebase.get().stats().tokensIssued();
+		List<Integer> acknowledged = new ArrayList<>();
+		long deadline = System.nanoTime() + Duration.ofSeconds(14).toNanos();
+		int round = 0;
+		while (System.nanoTime() < deadline) {
+			HttpResponse<String> created = send("POST", "/notes", "{\"title\":\"note " + round + "\",\"body\":\"text\"}");
+			assertThat(created.statusCode()).isEqualTo(201);
+			int id = JsonPath.read(created.body(), "$.id");
+			acknowledged.add(id);
+			assertThat(created.headers().firstValue("Location")).hasValue("/notes/" + id);
+			HttpResponse<String> updated = send("PUT", "/notes/" + id, "{\"title\":\"note " + round + " (edited)\"}");
+			assertThat(updated.statusCode()).isEqualTo(200);
+			assertThat((String) JsonPath.read(updated.body(), "$.title")).endsWith("(edited)");
+			assertThat(send("GET", "/notes/" + id, null).statusCode()).isEqualTo(200);
+			if (round % 5 == 0) {
+				// New physical connections, so that logins use the rotated credentials.
+				this.dataSource.getHikariPoolMXBean().softEvictConnections();
+			}
+			round++;
+			Thread.sleep(100);
+		}
+		assertThat(lakebase.get().stats().tokensIssued() - tokensBefore).as("credential rotations").isGreaterThanOrEqualTo(3);
+		List<Integer> listed = JsonPath.read(send("GET", "/notes", null).body(), "$[*].id");
+		assertThat(listed).containsAll(acknowledged);
+	}
+
+	@Test
+	void deleteRemovesANote() throws Exception {
+		int id = JsonPath.read(send("POST", "/notes", "{\"title\":\"to delete\"}").body(), "$.id");
+		assertThat(send("DELETE", "/notes/" + id, null).statusCode()).isEqualTo(204);
+		assertThat(send("GET", "/notes/" + id, null).statusCode()).isEqualTo(404);
+		assertThat(send("DELETE", "/notes/" + id, null).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void invalidNoteIsABadRequest() throws Exception {
+		HttpResponse<String> response = send("POST", "/notes", "{\"title\":\"  \"}");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).contains("application/problem+json"));
+	}
+
+	@Test
+	void healthIsUpWithTheLakebaseComponent() throws Exception {
+		HttpResponse<String> health = send("GET", "/actuator/health", null);
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(health.body(), "$.status")).isEqualTo("UP");
+		assertThat((String) JsonPath.read(health.body(), "$.components.lakebase.status")).isEqualTo("UP");
+		assertThat((String) JsonPath.read(health.body(), "$.components.lakebase.details.currentUser"))
+			.isEqualTo(LocalLakebase.DEFAULT_CLIENT_ID);
+		assertThat(health.body()).doesNotContain(lakebase.get().defaultIdentity().secret());
+	}
+
+	private HttpResponse<String> send(String method, String path, String json) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(30));
+		request.method(method, (json != null) ? HttpRequest.BodyPublishers.ofString(json)
+				: HttpRequest.BodyPublishers.noBody());
+		if (json != null) {
+			request.header("Content-Type", "application/json");
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
