@@ -41,8 +41,11 @@ final class LakebaseStartupCheck implements SmartInitializingSingleton {
 			return;
 		}
 		try (Connection connection = dataSource.getConnection()) {
-			logger.info("Connected to Lakebase " + this.details.getTarget().name() + " at " + this.details.getHost()
-					+ " as " + this.details.getUsername());
+			// Identifiers stay at DEBUG: INFO logs are often shipped to shared systems.
+			if (logger.isDebugEnabled()) {
+				logger.debug("Connected to Lakebase " + this.details.getTarget().name() + " at "
+						+ this.details.getHost() + " as " + this.details.getUsername());
+			}
 		}
 		catch (SQLException | RuntimeException ex) {
 			// Hikari wraps a failed first login in a PoolInitializationException.

@@ -1,0 +1,43 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the README's property table equal to the generated configuration metadata: a property
+ * added without documentation fails the build.
+ */
+class ReadmePropertiesTests {
+
+	private static final Pattern TABLE_ROW = Pattern.compile("^\\| `((?:lakebase|management\\.health\\.lakebase)\\.[a-z.-]+)` \\|",
+			Pattern.MULTILINE);
+
+	@Test
+	void readmeTableListsExactlyTheMetadataProperties() throws Exception {
+		String readme = Files.readString(Path.of("..", "README.md"));
+		Set<String> documented = new TreeSet<>();
+		Matcher row = TABLE_ROW.matcher(readme);
+		while (row.find()) {
+			documented.add(row.group(1));
+		}
+		Set<String> generated = new TreeSet<>();
+		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			List<Map<String, Object>> properties = JsonPath.read(metadata, "$.properties");
+			properties.forEach((property) -> generated.add((String) property.get("name")));
+		}
+		assertThat(documented).as("properties in the README table").isEqualTo(generated);
+	}
+
+}
