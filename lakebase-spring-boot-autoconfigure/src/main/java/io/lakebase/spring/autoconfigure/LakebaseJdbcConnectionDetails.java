@@ -61,10 +61,6 @@ final class LakebaseJdbcConnectionDetails implements JdbcConnectionDetails {
 		return "org.postgresql.Driver";
 	}
 
-	LakebaseConnectionDetails lakebaseConnectionDetails() {
-		return this.details;
-	}
-
 	private String host() {
 		String host = this.details.getHost();
 		// An IPv6 literal must be bracketed in a JDBC URL.

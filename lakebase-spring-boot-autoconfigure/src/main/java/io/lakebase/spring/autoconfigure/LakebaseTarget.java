@@ -2,8 +2,6 @@ package io.lakebase.spring.autoconfigure;
 
 import java.util.regex.Pattern;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.util.StringUtils;
 
 /**
@@ -55,10 +53,6 @@ public record LakebaseTarget(Flavour flavour, String name) {
 	 */
 	public String property() {
 		return (this.flavour == Flavour.AUTOSCALING) ? "lakebase.endpoint" : "lakebase.instance";
-	}
-
-	static boolean isSet(@Nullable String value) {
-		return StringUtils.hasText(value);
 	}
 
 	/**

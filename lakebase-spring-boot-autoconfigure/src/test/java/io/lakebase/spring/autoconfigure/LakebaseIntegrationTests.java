@@ -194,13 +194,8 @@ class LakebaseIntegrationTests {
 	}
 
 	private ApplicationContextRunner servicePrincipalContext() {
-		return this.contextRunner.withInitializer((context) -> TestPropertyValues
-			.of(lakebase.get().springProperties(SERVICE_PRINCIPAL)
-				.entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new))
-			.applyTo(context));
+		return this.contextRunner.withInitializer(
+				(context) -> TestPropertyValues.of(lakebase.get().springProperties(SERVICE_PRINCIPAL)).applyTo(context));
 	}
 
 	static void assertNoSecretIn(String text, LakebaseCredentialCache cache) {

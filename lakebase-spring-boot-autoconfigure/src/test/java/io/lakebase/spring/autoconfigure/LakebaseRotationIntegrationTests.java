@@ -136,12 +136,7 @@ class LakebaseRotationIntegrationTests {
 	private ApplicationContextRunner contextRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class, DataSourceAutoConfiguration.class))
-			.withInitializer((context) -> TestPropertyValues.of(lakebase.get()
-				.springProperties()
-				.entrySet()
-				.stream()
-				.map((entry) -> entry.getKey() + "=" + entry.getValue())
-				.toArray(String[]::new)).applyTo(context));
+			.withInitializer((context) -> TestPropertyValues.of(lakebase.get().springProperties()).applyTo(context));
 	}
 
 }
