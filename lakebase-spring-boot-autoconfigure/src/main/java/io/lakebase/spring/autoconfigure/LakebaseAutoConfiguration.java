@@ -49,6 +49,8 @@ public final class LakebaseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WorkspaceClient lakebaseWorkspaceClient(LakebaseProperties properties) {
+		// Checked before the client makes its first network call.
+		LakebaseTarget target = LakebaseTarget.from(properties);
 		LakebaseProperties.Workspace workspace = properties.getWorkspace();
 		DatabricksConfig config = new DatabricksConfig();
 		if (StringUtils.hasText(workspace.getHost())) {
@@ -74,7 +76,15 @@ public final class LakebaseAutoConfiguration {
 		}
 		// The SDK waits 300 s by default: far too long on a connection path.
 		config.setHttpTimeoutSeconds((int) Math.max(1, workspace.getHttpTimeout().toSeconds()));
-		return new WorkspaceClient(config);
+		// Set explicitly so that DATABRICKS_DEBUG_HEADERS cannot put bearer tokens into DEBUG logs.
+		config.setDebugHeaders(false);
+		try {
+			return new WorkspaceClient(config);
+		}
+		catch (RuntimeException ex) {
+			throw LakebaseDiscovery.workspaceFailure(config, target,
+					"Could not configure the Databricks workspace client: " + ex.getMessage(), ex);
+		}
 	}
 
 	@Bean
@@ -118,15 +128,15 @@ public final class LakebaseAutoConfiguration {
 	@Bean
 	static LakebaseDataSourceBeanPostProcessor lakebaseDataSourceBeanPostProcessor(
 			ObjectProvider<LakebaseConnectionDetails> connectionDetails, ObjectProvider<LakebaseCredentialCache> cache,
-			Environment environment) {
-		return new LakebaseDataSourceBeanPostProcessor(connectionDetails, cache, environment);
+			ObjectProvider<LakebaseStartupCheck> startupCheck, Environment environment) {
+		return new LakebaseDataSourceBeanPostProcessor(connectionDetails, cache, startupCheck, environment);
 	}
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "lakebase.fail-fast", matchIfMissing = true)
 	LakebaseStartupCheck lakebaseStartupCheck(LakebaseCredentialCache cache,
-			LakebaseConnectionDetails connectionDetails, ObjectProvider<DataSource> dataSource) {
-		return new LakebaseStartupCheck(cache, connectionDetails, dataSource);
+			LakebaseConnectionDetails connectionDetails, WorkspaceClient workspaceClient) {
+		return new LakebaseStartupCheck(cache, connectionDetails, workspaceClient.config());
 	}
 
 }

@@ -14,9 +14,9 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.core.env.Environment;
 
 /**
- * Points Boot's Hikari {@code dataSource} at the credential cache, and shortens its
+ * Points Boot's Hikari {@code dataSource} at the credential cache, shortens its
  * {@code maxLifetime} to 45 minutes unless the user set one, so that connections are renewed well
- * within Lakebase's limits.
+ * within Lakebase's limits, and runs the startup check (when enabled) as soon as it is built.
  */
 final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, PriorityOrdered {
 
@@ -26,12 +26,16 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 
 	private final ObjectProvider<LakebaseCredentialCache> cache;
 
+	private final ObjectProvider<LakebaseStartupCheck> startupCheck;
+
 	private final Environment environment;
 
 	LakebaseDataSourceBeanPostProcessor(ObjectProvider<LakebaseConnectionDetails> details,
-			ObjectProvider<LakebaseCredentialCache> cache, Environment environment) {
+			ObjectProvider<LakebaseCredentialCache> cache, ObjectProvider<LakebaseStartupCheck> startupCheck,
+			Environment environment) {
 		this.details = details;
 		this.cache = cache;
+		this.startupCheck = startupCheck;
 		this.environment = environment;
 	}
 
@@ -43,6 +47,14 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 			if (!Binder.get(this.environment).bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
 				dataSource.setMaxLifetime(DEFAULT_MAX_LIFETIME.toMillis());
 			}
+		}
+		return bean;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (bean instanceof HikariDataSource dataSource && "dataSource".equals(beanName)) {
+			this.startupCheck.ifAvailable((check) -> check.check(dataSource));
 		}
 		return bean;
 	}

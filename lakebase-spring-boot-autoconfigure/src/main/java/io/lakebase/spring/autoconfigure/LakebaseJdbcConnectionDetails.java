@@ -3,6 +3,7 @@ package io.lakebase.spring.autoconfigure;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -31,6 +32,7 @@ final class LakebaseJdbcConnectionDetails implements JdbcConnectionDetails {
 
 	@Override
 	public String getJdbcUrl() {
+		checkTls(this.details.getHost());
 		Map<String, @Nullable String> parameters = new LinkedHashMap<>();
 		parameters.put("sslmode", this.ssl.getMode().jdbcValue());
 		parameters.put("sslrootcert", this.ssl.getRootCert());
@@ -59,6 +61,24 @@ final class LakebaseJdbcConnectionDetails implements JdbcConnectionDetails {
 	@Override
 	public String getDriverClassName() {
 		return "org.postgresql.Driver";
+	}
+
+	private void checkTls(String host) {
+		if (this.ssl.getMode() == LakebaseProperties.SslMode.DISABLE && !isLoopback(host)) {
+			throw new InvalidLakebasePropertyException("lakebase.ssl.mode", "disable",
+					"TLS is disabled (lakebase.ssl.mode=disable) for the host " + host
+							+ "; Lakebase only accepts encrypted connections",
+					"Remove lakebase.ssl.mode to use 'require', or set 'verify-full' together with "
+							+ "lakebase.ssl.root-cert to also verify the server. 'disable' is only for a local "
+							+ "emulator on a loopback address.");
+		}
+	}
+
+	// Decided on the name alone: resolving it here would put a DNS lookup on the start path.
+	private static boolean isLoopback(String host) {
+		String name = host.toLowerCase(Locale.ROOT);
+		return name.equals("localhost") || name.endsWith(".localhost") || name.startsWith("127.")
+				|| name.equals("::1") || name.equals("[::1]");
 	}
 
 	private String host() {

@@ -5,18 +5,18 @@ import java.sql.SQLException;
 
 import javax.sql.DataSource;
 
+import com.databricks.sdk.core.DatabricksConfig;
 import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
+import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
-
 /**
- * Obtains a credential and opens one connection once the context is built, so that a wrong
- * endpoint, identity or role fails the start with a clear report instead of the first request.
+ * Obtains a credential and opens one connection as soon as the {@code DataSource} exists, before
+ * anything else (a schema migration, say) uses it, so that a wrong endpoint, identity or role
+ * fails the start with a report naming the fix instead of failing the first request.
  */
-final class LakebaseStartupCheck implements SmartInitializingSingleton {
+final class LakebaseStartupCheck {
 
 	private static final Log logger = LogFactory.getLog(LakebaseStartupCheck.class);
 
@@ -24,43 +24,36 @@ final class LakebaseStartupCheck implements SmartInitializingSingleton {
 
 	private final LakebaseConnectionDetails details;
 
-	private final ObjectProvider<DataSource> dataSource;
+	private final DatabricksConfig workspaceConfig;
 
 	LakebaseStartupCheck(LakebaseCredentialCache cache, LakebaseConnectionDetails details,
-			ObjectProvider<DataSource> dataSource) {
+			DatabricksConfig workspaceConfig) {
 		this.cache = cache;
 		this.details = details;
-		this.dataSource = dataSource;
+		this.workspaceConfig = workspaceConfig;
 	}
 
-	@Override
-	public void afterSingletonsInstantiated() {
-		this.cache.get();
-		DataSource dataSource = this.dataSource.getIfUnique();
-		if (dataSource == null) {
-			return;
+	void check(DataSource dataSource) {
+		LakebaseTarget target = this.details.getTarget();
+		try {
+			this.cache.get();
+		}
+		catch (LakebaseCredentialException ex) {
+			throw LakebaseDiscovery.workspaceFailure(this.workspaceConfig, target,
+					"Could not obtain a database credential for " + target.name() + ": " + ex.getMessage(), ex);
 		}
 		try (Connection connection = dataSource.getConnection()) {
 			// Identifiers stay at DEBUG: INFO logs are often shipped to shared systems.
 			if (logger.isDebugEnabled()) {
-				logger.debug("Connected to Lakebase " + this.details.getTarget().name() + " at "
-						+ this.details.getHost() + " as " + this.details.getUsername());
+				logger.debug("Connected to Lakebase " + target.name() + " at " + this.details.getHost() + " as "
+						+ this.details.getUsername());
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
 			// Hikari wraps a failed first login in a PoolInitializationException.
-			throw new LakebaseConnectionException("Could not open a connection to Lakebase "
-					+ this.details.getTarget().name() + " at " + this.details.getHost() + ":" + this.details.getPort()
-					+ " as '" + this.details.getUsername() + "': " + rootMessage(ex), ex);
+			throw new LakebaseConnectionException(target, this.details.getHost(), this.details.getPort(),
+					this.details.getDatabase(), this.details.getUsername(), ex);
 		}
-	}
-
-	private static String rootMessage(Throwable failure) {
-		Throwable cause = failure;
-		while (cause.getCause() != null && cause.getCause() != cause) {
-			cause = cause.getCause();
-		}
-		return String.valueOf(cause.getMessage());
 	}
 
 }

@@ -2,17 +2,26 @@ package io.lakebase.spring.autoconfigure;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Matches when {@code lakebase.endpoint} or {@code lakebase.instance} has a value: without either
- * the application stays a plain Spring Boot application. An empty value (an unset
- * {@code ${ENDPOINT_NAME:}} placeholder, say) counts as not set.
+ * Matches when {@code lakebase.endpoint} or {@code lakebase.instance} has a value, or when any
+ * other {@code lakebase.*} property is present: a half-written Lakebase configuration must fail
+ * with a report naming the missing property rather than start without Lakebase. Without any
+ * {@code lakebase.*} property the application stays a plain Spring Boot application. An empty
+ * endpoint or instance (an unset {@code ${ENDPOINT_NAME:}} placeholder, say) counts as not set.
  */
 class OnLakebaseTargetCondition extends SpringBootCondition {
+
+	private static final ConfigurationPropertyName LAKEBASE = ConfigurationPropertyName.of("lakebase");
+
+	private static final ConfigurationPropertyName ENABLED = ConfigurationPropertyName.of("lakebase.enabled");
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -22,7 +31,18 @@ class OnLakebaseTargetCondition extends SpringBootCondition {
 				return ConditionOutcome.match(property + " is set");
 			}
 		}
-		return ConditionOutcome.noMatch("neither lakebase.endpoint nor lakebase.instance is set");
+		for (var source : ConfigurationPropertySources.get(environment)) {
+			if (source instanceof IterableConfigurationPropertySource iterable) {
+				ConfigurationPropertyName other = iterable.stream()
+					.filter((name) -> LAKEBASE.isAncestorOf(name) && !ENABLED.equals(name))
+					.findFirst()
+					.orElse(null);
+				if (other != null) {
+					return ConditionOutcome.match(other + " is set without lakebase.endpoint or lakebase.instance");
+				}
+			}
+		}
+		return ConditionOutcome.noMatch("no lakebase.* property is set");
 	}
 
 }

@@ -1,13 +1,15 @@
 package io.lakebase.spring.autoconfigure;
 
 import com.databricks.sdk.WorkspaceClient;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Adapts {@link LakebaseProperties} to {@link LakebaseConnectionDetails}, looking up the host and
- * user name from the workspace (once, on first use) when they are not configured.
+ * user name from the workspace (once, on first use) when they are not configured, and checking
+ * them when they are.
  */
 final class PropertiesLakebaseConnectionDetails implements LakebaseConnectionDetails {
 
@@ -23,13 +25,11 @@ final class PropertiesLakebaseConnectionDetails implements LakebaseConnectionDet
 			WorkspaceClient workspaceClient) {
 		this.properties = properties;
 		this.target = target;
-		LakebaseDiscovery discovery = new LakebaseDiscovery(workspaceClient);
-		String configuredHost = properties.getHost();
-		String configuredUsername = properties.getUsername();
-		this.host = SingletonSupplier.of(() -> StringUtils.hasText(configuredHost) ? configuredHost.trim()
-				: discovery.host(target));
-		this.username = SingletonSupplier.of(() -> StringUtils.hasText(configuredUsername) ? configuredUsername.trim()
-				: discovery.username());
+		LakebaseDiscovery discovery = new LakebaseDiscovery(workspaceClient, target);
+		String configuredHost = trimmed(properties.getHost());
+		String configuredUsername = trimmed(properties.getUsername());
+		this.host = SingletonSupplier.of(() -> discovery.host(configuredHost));
+		this.username = SingletonSupplier.of(() -> discovery.username(configuredUsername));
 	}
 
 	@Override
@@ -55,6 +55,10 @@ final class PropertiesLakebaseConnectionDetails implements LakebaseConnectionDet
 	@Override
 	public String getUsername() {
 		return this.username.obtain();
+	}
+
+	private static @Nullable String trimmed(@Nullable String value) {
+		return StringUtils.hasText(value) ? value.trim() : null;
 	}
 
 }

@@ -1,0 +1,105 @@
+package io.lakebase.spring.benchmarks;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+
+/**
+ * The Hikari pool of one variant, with what must be closed along with it (for the starter, its
+ * Spring context). The pool starts on the first {@code getConnection()}.
+ */
+final class BenchmarkPool implements AutoCloseable {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private final Variant variant;
+
+	private final HikariDataSource dataSource;
+
+	private final AutoCloseable owner;
+
+	private final long openedAt = System.nanoTime();
+
+	BenchmarkPool(Variant variant, HikariDataSource dataSource, AutoCloseable owner) {
+		this.variant = variant;
+		this.dataSource = dataSource;
+		this.owner = owner;
+	}
+
+	Variant variant() {
+		return this.variant;
+	}
+
+	HikariDataSource dataSource() {
+		return this.dataSource;
+	}
+
+	Duration age() {
+		return Duration.ofNanos(System.nanoTime() - this.openedAt);
+	}
+
+	int totalConnections() {
+		HikariPoolMXBean pool = this.dataSource.getHikariPoolMXBean();
+		return (pool != null) ? pool.getTotalConnections() : 0;
+	}
+
+	/**
+	 * Closes every idle connection now and every borrowed one when it is returned; the pool opens
+	 * new ones in their place, as it does when connections reach their {@code maxLifetime}.
+	 */
+	void evictAll() {
+		HikariPoolMXBean pool = this.dataSource.getHikariPoolMXBean();
+		if (pool != null) {
+			pool.softEvictConnections();
+		}
+	}
+
+	/**
+	 * Waits until the pool holds its full size.
+	 */
+	void awaitFull() {
+		int size = this.dataSource.getMaximumPoolSize();
+		await(() -> totalConnections() >= size, "to hold " + size + " connections");
+	}
+
+	/**
+	 * Waits until the pool holds its full size and every connection is idle: no connection is
+	 * being replaced any more.
+	 */
+	void awaitSettled() {
+		int size = this.dataSource.getMaximumPoolSize();
+		await(() -> {
+			HikariPoolMXBean pool = this.dataSource.getHikariPoolMXBean();
+			return pool != null && pool.getTotalConnections() == size && pool.getIdleConnections() == size;
+		}, "to settle at " + size + " idle connections");
+	}
+
+	@Override
+	public void close() throws Exception {
+		this.owner.close();
+	}
+
+	private void await(BooleanSupplier condition, String what) {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Pool " + this.variant.poolName() + " failed " + what + " within "
+						+ TIMEOUT.toSeconds() + " s (it has " + totalConnections() + ")");
+			}
+			sleepBriefly();
+		}
+	}
+
+	static void sleepBriefly() {
+		try {
+			Thread.sleep(1);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+}

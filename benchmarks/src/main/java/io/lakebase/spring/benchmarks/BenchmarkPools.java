@@ -1,0 +1,61 @@
+package io.lakebase.spring.benchmarks;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Opens a fresh pool of any variant: every pool, and for the starter every credential cache,
+ * starts cold.
+ */
+final class BenchmarkPools {
+
+	private final ConnectionTarget target;
+
+	private final BenchmarkApplications applications;
+
+	private final int poolSize;
+
+	BenchmarkPools(ConnectionTarget target, BenchmarkApplications applications, int poolSize) {
+		this.target = target;
+		this.applications = applications;
+		this.poolSize = poolSize;
+	}
+
+	BenchmarkPool open(Variant variant) {
+		return switch (variant) {
+			case GUIDE -> guide();
+			case STARTER -> starter();
+			case STATIC_PASSWORD -> staticPassword();
+		};
+	}
+
+	private BenchmarkPool guide() {
+		WorkspaceClient workspaceClient = GuidePattern.workspaceClient(this.target.workspaceUrl(),
+				this.target.username(), this.target.clientSecret());
+		// The starter's context gets its workspace OAuth token while it starts (to discover the
+		// host and user): give A the same head start, so that only credential calls differ.
+		workspaceClient.config().authenticate();
+		HikariDataSource dataSource = GuidePattern.dataSource(workspaceClient, this.target.endpoint(),
+				this.target.host(), this.target.port(), this.target.database(), this.target.username(), this.poolSize);
+		return new BenchmarkPool(Variant.GUIDE, dataSource, dataSource);
+	}
+
+	private BenchmarkPool starter() {
+		ConfigurableApplicationContext context = this.applications.start(Variant.STARTER);
+		return new BenchmarkPool(Variant.STARTER, context.getBean(HikariDataSource.class), context);
+	}
+
+	private BenchmarkPool staticPassword() {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(this.target.jdbcUrl());
+		dataSource.setUsername(this.target.username());
+		dataSource.setPassword(this.target.staticPassword());
+		dataSource.setPoolName(Variant.STATIC_PASSWORD.poolName());
+		dataSource.setMaximumPoolSize(this.poolSize);
+		dataSource.setMaxLifetime(GuidePattern.MAX_LIFETIME.toMillis());
+		return new BenchmarkPool(Variant.STATIC_PASSWORD, dataSource, dataSource);
+	}
+
+}

@@ -1,0 +1,146 @@
+package io.lakebase.spring.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Turns the measurements of a run into the rows of the results table, and holds each figure
+ * against the issue's target. Targets are recorded as met or not met, never enforced.
+ */
+final class Figures {
+
+	static final double MINIMUM_FILL_SPEEDUP = 5;
+
+	static final double MAXIMUM_P99_EXCESS = 0.10;
+
+	static final double MINIMUM_THROUGHPUT_RATIO = 0.98;
+
+	private Figures() {
+	}
+
+	static List<Figure> from(BenchmarkResults results) {
+		RunPlan plan = results.plan();
+		List<Figure> figures = new ArrayList<>();
+		figures.add(credentialCalls(results));
+		figures.add(poolFill(results, plan));
+		figures.add(acquisition(results, plan, 50));
+		figures.add(acquisition(results, plan, 99));
+		figures.add(throughput(results, plan));
+		figures.add(startup(results, plan));
+		figures.add(heap(results, plan));
+		return figures;
+	}
+
+	private static Figure credentialCalls(BenchmarkResults results) {
+		Map<Variant, String> details = new EnumMap<>(Variant.class);
+		for (Variant variant : Variant.values()) {
+			CredentialCount count = results.credentials(variant);
+			details.put(variant, "(" + count.calls() + " / " + count.logins() + ")");
+		}
+		List<PoolUse> starterPools = results.pools(Variant.STARTER);
+		long most = starterPools.stream().mapToLong((use) -> use.count().calls()).max().orElse(0);
+		boolean met = starterPools.stream()
+			.allMatch((use) -> use.count().calls() <= allowedCalls(use.lifetime(), results.tokenLifetime()));
+		String target = "B ≤ 1 call per token lifetime (" + describe(results.tokenLifetime()) + ") per pool: "
+				+ verdict(met) + " (at most " + most + " in each of the " + starterPools.size() + " starter pools)";
+		return new Figure("1. Credential API calls per 1,000 new physical connections (calls / connections)",
+				Figure.Unit.PER_THOUSAND, values((variant) -> results.credentials(variant).callsPerThousandLogins()),
+				details, target);
+	}
+
+	private static Figure poolFill(BenchmarkResults results, RunPlan plan) {
+		Map<Variant, Double> values = values((variant) -> millis(results.fill().median(variant)));
+		double speedup = values.get(Variant.GUIDE) / values.get(Variant.STARTER);
+		double limit = values.get(Variant.GUIDE) / values.get(Variant.STATIC_PASSWORD);
+		String target = "B ≥ 5× faster than A: " + verdict(speedup >= MINIMUM_FILL_SPEEDUP)
+				+ format(" (%.1f×; C, with no credential work at all, is %.1f× faster than A)", speedup, limit);
+		return new Figure("2. Time to fill a cold pool of " + plan.poolSize() + " (median of " + plan.fillIterations()
+				+ ")", Figure.Unit.MILLISECONDS, values, target);
+	}
+
+	private static Figure acquisition(BenchmarkResults results, RunPlan plan, int percentile) {
+		Map<Variant, Double> values = values((variant) -> millis(results.churn().get(variant).acquisition(percentile)));
+		String label = (percentile == 50) ? "3a" : "3b";
+		String target = "—";
+		if (percentile == 99) {
+			double excess = values.get(Variant.STARTER) / values.get(Variant.STATIC_PASSWORD) - 1;
+			target = "B within 10% of C: " + verdict(excess <= MAXIMUM_P99_EXCESS)
+					+ format(" (B is %+.0f%% of C)", excess * 100);
+		}
+		return new Figure(label + ". Connection acquisition p" + percentile + " under churn (" + plan.threads()
+				+ " threads, every connection evicted every " + describe(plan.evictionInterval()) + ")",
+				Figure.Unit.MILLISECONDS, values, target);
+	}
+
+	private static Figure throughput(BenchmarkResults results, RunPlan plan) {
+		Map<Variant, Double> values = values((variant) -> results.throughput().get(variant).transactionsPerSecond());
+		double ratio = values.get(Variant.STARTER) / values.get(Variant.STATIC_PASSWORD);
+		String target = "B/C ≥ 0.98: " + verdict(ratio >= MINIMUM_THROUGHPUT_RATIO) + format(" (%.3f)", ratio);
+		return new Figure("4. `SELECT 1` transactions per second through the pool (" + plan.threads() + " threads)",
+				Figure.Unit.TRANSACTIONS_PER_SECOND, values, target);
+	}
+
+	private static Figure startup(BenchmarkResults results, RunPlan plan) {
+		Map<Variant, Double> values = values((variant) -> millis(results.startup().median(variant)));
+		Map<Variant, Long> requests = results.startup().workspaceRequests();
+		String target = format("recorded only: B − C = %+.0f ms; workspace API requests per start: A %d, B %d, C %d",
+				values.get(Variant.STARTER) - values.get(Variant.STATIC_PASSWORD), requests.get(Variant.GUIDE),
+				requests.get(Variant.STARTER), requests.get(Variant.STATIC_PASSWORD));
+		return new Figure("5. Spring context start, pool not filled (median of " + plan.startupIterations() + ")",
+				Figure.Unit.MILLISECONDS, values, target);
+	}
+
+	private static Figure heap(BenchmarkResults results, RunPlan plan) {
+		Map<Variant, Double> values = values((variant) -> results.heapPerContext().get(variant) / 1024.0);
+		String target = format("recorded only: the starter's beans retain B − C = %,.0f KiB (the guide's beans A − C = %,.0f KiB)",
+				values.get(Variant.STARTER) - values.get(Variant.STATIC_PASSWORD),
+				values.get(Variant.GUIDE) - values.get(Variant.STATIC_PASSWORD));
+		return new Figure("6. Retained heap per Spring context (" + plan.heapContexts() + " contexts open at once)",
+				Figure.Unit.KIBIBYTES, values, target);
+	}
+
+	/**
+	 * Returns how many credential calls a starter pool may make: one per token lifetime it lived
+	 * through, and one for a pool shorter-lived than a token.
+	 */
+	static long allowedCalls(Duration poolLifetime, Duration tokenLifetime) {
+		long lifetimes = (poolLifetime.toNanos() + tokenLifetime.toNanos() - 1) / tokenLifetime.toNanos();
+		return Math.max(1, lifetimes);
+	}
+
+	private static Map<Variant, Double> values(ToDoubleFunction<Variant> value) {
+		Map<Variant, Double> values = new EnumMap<>(Variant.class);
+		for (Variant variant : Variant.values()) {
+			values.put(variant, value.applyAsDouble(variant));
+		}
+		return values;
+	}
+
+	private static double millis(Duration duration) {
+		return duration.toNanos() / 1e6;
+	}
+
+	private static String verdict(boolean met) {
+		return met ? "met" : "not met";
+	}
+
+	static String describe(Duration duration) {
+		if (duration.toMillis() % 3_600_000 == 0) {
+			return duration.toHours() + " h";
+		}
+		if (duration.toMillis() % 1000 == 0) {
+			return duration.toSeconds() + " s";
+		}
+		return duration.toMillis() + " ms";
+	}
+
+	private static String format(String pattern, Object... arguments) {
+		return String.format(Locale.ROOT, pattern, arguments);
+	}
+
+}

@@ -1,0 +1,155 @@
+package io.lakebase.spring.benchmarks;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Renders a run as markdown: what it ran on and how to reproduce it, the table of figures, and how
+ * each figure was measured.
+ */
+final class MarkdownReport {
+
+	static final String BUILD_COMMAND = "mvn -B -pl benchmarks -am -DskipTests install";
+
+	static final String RUN_COMMAND = "mvn -B -pl benchmarks exec:exec";
+
+	private MarkdownReport() {
+	}
+
+	static String render(BenchmarkResults results, List<Figure> figures) {
+		StringBuilder out = new StringBuilder();
+		out.append("# Lakebase starter benchmarks\n\n");
+		if (results.options().smoke()) {
+			out.append("> **Smoke run.** Every duration is cut to fractions of a second: the figures below only show "
+					+ "that the harness works and mean nothing.\n\n");
+		}
+		header(out, results);
+		table(out, figures);
+		method(out, results);
+		return out.toString();
+	}
+
+	/**
+	 * Returns the command that reproduces a run with the same options.
+	 * @param arguments the harness options of the run
+	 * @return the shell command
+	 */
+	static String reproduceCommand(List<String> arguments) {
+		String command = BUILD_COMMAND + " && " + RUN_COMMAND;
+		return arguments.isEmpty() ? command : command + " -Dbenchmarks.args=\"" + String.join(" ", arguments) + "\"";
+	}
+
+	private static void header(StringBuilder out, BenchmarkResults results) {
+		MachineDescription machine = results.machine();
+		out.append("- Date: ").append(results.startedAt().truncatedTo(ChronoUnit.SECONDS)).append('\n');
+		out.append("- Machine: ").append(machine.describe()).append('\n');
+		out.append("- JVM: ").append(machine.describeJvm()).append('\n');
+		out.append("- Credential API latency injected: ")
+			.append(Figures.describe(results.options().credentialLatency()))
+			.append(" per call; database credential lifetime: ")
+			.append(Figures.describe(results.tokenLifetime()))
+			.append('\n');
+		out.append("- Run time: ").append(results.runTime().truncatedTo(ChronoUnit.SECONDS).toString().substring(2).toLowerCase(Locale.ROOT)).append('\n');
+		out.append("- Reproduce (from the repository root): `")
+			.append(reproduceCommand(results.options().arguments()))
+			.append("`\n\n");
+		for (Variant variant : Variant.values()) {
+			out.append("- **").append(variant.letter()).append("**: ").append(variant.description()).append('\n');
+		}
+		out.append("\nFigures 5 and 6 compare whole Spring Boot applications: A declares the guide's workspace client "
+				+ "and pool as beans, B has the starter, C is a plain Boot JDBC application on `spring.datasource.*`.\n\n");
+	}
+
+	private static void table(StringBuilder out, List<Figure> figures) {
+		out.append("| Figure | A | B | C | B/A | B/C | Target (recorded, not asserted) |\n");
+		out.append("|---|--:|--:|--:|--:|--:|---|\n");
+		for (Figure figure : figures) {
+			out.append("| ").append(figure.label());
+			for (Variant variant : Variant.values()) {
+				out.append(" | ").append(figure.cell(variant));
+			}
+			out.append(" | ").append(ratio(figure.ratio(Variant.STARTER, Variant.GUIDE)));
+			out.append(" | ").append(ratio(figure.ratio(Variant.STARTER, Variant.STATIC_PASSWORD)));
+			out.append(" | ").append(figure.target()).append(" |\n");
+		}
+		out.append('\n');
+	}
+
+	private static void method(StringBuilder out, BenchmarkResults results) {
+		RunPlan plan = results.plan();
+		out.append("## How the figures are measured\n\n");
+		out.append("One `lakebase-local` runs in the harness's JVM: a mock workspace API over HTTP, called by the real "
+				+ "Databricks SDK, and a TLS login front that verifies every token before it relays to an embedded "
+				+ "PostgreSQL. A, B and C log in as the same service principal through the same front with "
+				+ "`sslmode=" + ConnectionTarget.SSL_MODE + "`; C's static password is a one-day token from the "
+				+ "emulator, so that its wire path equals A's and B's. Every pool holds " + plan.poolSize()
+				+ " connections (minimum idle " + plan.poolSize() + ") with a `maxLifetime` of 45 minutes; B's comes "
+				+ "from the starter.\n\n");
+		out.append("1. Credential API calls and accepted logins as the emulator counts them, over the whole life of one "
+				+ "pool per variant: its cold start, the churn of figure 3 and the load of figure 4. The target is "
+				+ "checked on every starter pool of the run, the figure 2 pools included.\n");
+		out.append("2. From the first `getConnection()` of a new pool until it holds " + plan.poolSize()
+				+ " connections; median of " + plan.fillIterations() + " after " + plan.fillWarmups()
+				+ " warm-up, the variants taking turns. B starts with `lakebase.fail-fast=false`, so its credential "
+				+ "cache is empty at the first `getConnection()`; A's workspace client already holds its OAuth token, "
+				+ "as B's does after discovery. Hikari opens connections one at a time on one thread, pausing 30 ms "
+				+ "after each, for every variant.\n");
+		out.append("3. " + plan.threads() + " threads borrow a connection, run `SELECT 1` and return it, without pause, "
+				+ "timing every `getConnection()`. `softEvictConnections()` every "
+				+ Figures.describe(plan.evictionInterval()) + " stands in for a short `maxLifetime` (Hikari allows no "
+				+ "less than 30 s). " + plan.churnRounds() + " round(s) of " + Figures.describe(plan.churnSlice())
+				+ " per variant, taking turns, after " + Figures.describe(plan.warmup())
+				+ " of warm-up each; nearest-rank percentiles over " + samples(results) + " borrows.\n");
+		out.append("4. The same load without eviction: " + plan.throughputRounds() + " round(s) of "
+				+ Figures.describe(plan.throughputSlice()) + " per variant; transactions completed per second.\n");
+		out.append("5. `SpringApplication.run` of a non-web application with auto-configuration, in this already warm "
+				+ "JVM; median of " + plan.startupIterations() + " starts after " + plan.startupWarmups()
+				+ " warm-up starts per variant, taking turns. No start opens a connection (checked); B's start asks "
+				+ "the workspace for its OAuth token and the endpoint's host.\n");
+		out.append("6. Heap in use after full collections (`System.gc()`, `MemoryMXBean`) with " + plan.heapContexts()
+				+ " contexts of one variant open, less the heap in use before, per context; pools not started. The "
+				+ "starter's beans retain the difference between B and C.\n");
+		String failures = failures(results);
+		if (failures != null) {
+			out.append("\nFailed borrows or queries under load: ").append(failures).append(".\n");
+		}
+	}
+
+	private static String samples(BenchmarkResults results) {
+		return String.join(" / ", results.churn()
+			.values()
+			.stream()
+			.map((load) -> String.format(Locale.ROOT, "%,d", load.acquisitionNanos().length))
+			.toList());
+	}
+
+	private static @Nullable String failures(BenchmarkResults results) {
+		StringBuilder failures = new StringBuilder();
+		for (Variant variant : Variant.values()) {
+			long failed = results.churn().get(variant).failures() + results.throughput().get(variant).failures();
+			if (failed > 0) {
+				failures.append((failures.length() > 0) ? ", " : "").append(variant.letter()).append(' ').append(failed);
+			}
+		}
+		return (failures.length() > 0) ? failures.toString() : null;
+	}
+
+	private static String ratio(@Nullable Double ratio) {
+		if (ratio == null) {
+			return "—";
+		}
+		if (ratio >= 0.1) {
+			return String.format(Locale.ROOT, "%.2f", ratio);
+		}
+		return new java.math.BigDecimal(ratio).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
+	}
+
+	static String describe(Duration duration) {
+		return Figures.describe(duration);
+	}
+
+}

@@ -1,0 +1,37 @@
+package io.lakebase.spring.benchmarks;
+
+import java.time.Duration;
+
+/**
+ * How much work each figure does: a full run takes a few minutes, a smoke run a few seconds and
+ * only proves that the harness still works.
+ *
+ * @param poolSize the maximum (and minimum idle) size of every pool
+ * @param threads how many threads borrow connections in figures 3 and 4
+ * @param fillWarmups cold pool fills per variant that are run but not counted
+ * @param fillIterations cold pool fills per variant that are counted
+ * @param warmup how long each long-lived pool is loaded before anything is counted
+ * @param evictionInterval how often every connection of a pool is evicted in figure 3
+ * @param churnSlice how long one variant is loaded in one round of figure 3
+ * @param churnRounds how many rounds of figure 3, the variants taking turns in each
+ * @param throughputSlice how long one variant is loaded in one round of figure 4
+ * @param throughputRounds how many rounds of figure 4
+ * @param startupWarmups context starts per variant that are run but not counted
+ * @param startupIterations context starts per variant that are counted
+ * @param heapContexts contexts per variant held open at once in figure 6
+ */
+record RunPlan(int poolSize, int threads, int fillWarmups, int fillIterations, Duration warmup,
+		Duration evictionInterval, Duration churnSlice, int churnRounds, Duration throughputSlice,
+		int throughputRounds, int startupWarmups, int startupIterations, int heapContexts) {
+
+	static RunPlan full() {
+		return new RunPlan(10, 16, 1, 5, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(10), 2,
+				Duration.ofSeconds(3), 4, 2, 10, 8);
+	}
+
+	static RunPlan smoke() {
+		return new RunPlan(10, 16, 0, 1, Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(1200), 1,
+				Duration.ofMillis(400), 1, 0, 1, 1);
+	}
+
+}

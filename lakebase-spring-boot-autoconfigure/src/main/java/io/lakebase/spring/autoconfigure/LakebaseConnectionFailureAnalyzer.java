@@ -1,0 +1,76 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.util.regex.Pattern;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Reports a {@link LakebaseConnectionException}: a database host that cannot be reached, or a
+ * login that Postgres rejected, with the SQL that creates the missing role.
+ */
+class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseConnectionException> {
+
+	private static final Pattern CLIENT_ID = Pattern
+		.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, LakebaseConnectionException cause) {
+		SQLException sqlException = cause.getSqlException();
+		String sqlState = (sqlException != null) ? String.valueOf(sqlException.getSQLState()) : "";
+		String serverMessage = LakebaseConnectionException.rootMessage(cause);
+		String where = cause.getTarget().name() + " at " + cause.getHost() + ":" + cause.getPort();
+		if (findCause(cause, UnknownHostException.class) != null) {
+			return new FailureAnalysis("The Lakebase host '" + cause.getHost() + "' of " + cause.getTarget().name()
+					+ " is unknown: the name does not resolve.", unreachableAction(cause), cause);
+		}
+		if (findCause(cause, ConnectException.class) != null || findCause(cause, NoRouteToHostException.class) != null
+				|| findCause(cause, SocketTimeoutException.class) != null || sqlState.startsWith("08")) {
+			return new FailureAnalysis("Could not reach Lakebase " + where + ": " + serverMessage + ".",
+					unreachableAction(cause), cause);
+		}
+		if (sqlState.equals("28P01") || sqlState.equals("28000")) {
+			return new FailureAnalysis("Lakebase " + where + " rejected the login of role '" + cause.getUsername()
+					+ "' to database '" + cause.getDatabase() + "': " + serverMessage + ".", loginAction(cause,
+							serverMessage), cause);
+		}
+		if (sqlState.equals("3D000")) {
+			return new FailureAnalysis("The database '" + cause.getDatabase() + "' does not exist on Lakebase " + where
+					+ ".", "Set lakebase.database to an existing database (Lakebase creates databricks_postgres), "
+							+ "or create '" + cause.getDatabase() + "'.", cause);
+		}
+		return new FailureAnalysis(cause.getMessage() + ".", "Check lakebase.host, lakebase.port, lakebase.database "
+				+ "and lakebase.ssl.*, and that " + cause.getTarget().name() + " is running.", cause);
+	}
+
+	private String unreachableAction(LakebaseConnectionException cause) {
+		return "Check lakebase.host and lakebase.port (now " + cause.getHost() + ":" + cause.getPort()
+				+ "): remove lakebase.host to use the host the workspace reports for " + cause.getTarget().property()
+				+ ", and keep the port 5432. Also check that this machine can reach it (outbound TCP 5432, proxy, "
+				+ "firewall, private link, IP access lists) and that the compute is not stopped.";
+	}
+
+	private String loginAction(LakebaseConnectionException cause, String serverMessage) {
+		String role = cause.getUsername();
+		String quoted = "\"" + role.replace("\"", "\"\"") + "\"";
+		String identityType = CLIENT_ID.matcher(role).matches() ? "SERVICE_PRINCIPAL" : "USER";
+		String checkUser = serverMessage.contains("does not exist") ? ""
+				: "If the role exists, check that lakebase.username is unset or exactly the identity the workspace "
+						+ "client authenticates as (role names are case-sensitive), and that the role was created "
+						+ "for OAuth with databricks_create_role, not with a password.\n\n";
+		return checkUser + "Create the Postgres role for the identity: as the project owner (or a member of "
+				+ "databricks_superuser), run in the Lakebase SQL editor or psql:\n\n"
+				+ "    CREATE EXTENSION IF NOT EXISTS databricks_auth;\n"
+				+ "    SELECT databricks_create_role('" + role.replace("'", "''") + "', '" + identityType + "');\n"
+				+ "    GRANT CONNECT ON DATABASE " + cause.getDatabase() + " TO " + quoted + ";\n"
+				+ "    GRANT USAGE, CREATE ON SCHEMA public TO " + quoted + ";\n"
+				+ "    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + quoted + ";\n\n"
+				+ "or add it in the Lakebase App (your project > branch > Roles & Databases > Add role > OAuth).";
+	}
+
+}

@@ -1,0 +1,94 @@
+package io.lakebase.spring.autoconfigure.metrics;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
+import io.lakebase.spring.autoconfigure.LakebaseAutoConfiguration;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.RequiredSearch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.util.TestPropertyValues;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The credential meters, read through Spring Boot's metrics support after real rotations and a
+ * failed refresh against a local Lakebase.
+ */
+class LakebaseMetricsIntegrationTests {
+
+	private static final Duration TOKEN_LIFETIME = Duration.ofSeconds(5);
+
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(
+			LocalLakebase.builder().tokenLifetime(TOKEN_LIFETIME));
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				LakebaseMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+		.withInitializer((context) -> TestPropertyValues.of(lakebase.get().springProperties()).applyTo(context));
+
+	@Test
+	void metersFollowRotationsAndFailures() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			// A token of 5 s is refreshed every 2.5 s.
+			await().atMost(Duration.ofSeconds(20)).until(() -> issued(registry) >= 3);
+			// Four 503s exhaust the SDK's retries: one refresh fails, the next one succeeds.
+			lakebase.get().faults().failNextCredentialRequests(4, 503, Duration.ZERO);
+			await().atMost(Duration.ofSeconds(20)).until(() -> failures(registry) >= 1);
+			double issuedAfterFailure = issued(registry);
+			await().atMost(Duration.ofSeconds(20)).until(() -> issued(registry) > issuedAfterFailure);
+
+			FunctionTimer successes = meter(registry, "lakebase.credential.fetch").tag("outcome", "success")
+				.functionTimer();
+			FunctionTimer failures = meter(registry, "lakebase.credential.fetch").tag("outcome", "failure")
+				.functionTimer();
+			assertThat(successes.count()).isEqualTo(issued(registry));
+			assertThat(successes.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+			assertThat(failures.count()).isEqualTo(failures(registry));
+			assertThat(issued(registry)).isCloseTo(lakebase.get().stats().tokensIssued(), within(1.0));
+			double expiresIn = meter(registry, "lakebase.credential.expires.in").gauge().value();
+			assertThat(expiresIn).isGreaterThan(0).isLessThanOrEqualTo(TOKEN_LIFETIME.toSeconds());
+			assertThat(meter(registry, "lakebase.credential.expires.in").gauge().getId().getBaseUnit())
+				.isEqualTo("seconds");
+		});
+	}
+
+	@Test
+	void noMetersWithoutLakebase() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class,
+					LakebaseMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(LakebaseCredentialMetrics.class));
+	}
+
+	private static double issued(MeterRegistry registry) {
+		return meter(registry, "lakebase.credential.issued").functionCounter().count();
+	}
+
+	private static double failures(MeterRegistry registry) {
+		return meter(registry, "lakebase.credential.fetch.failures").functionCounter().count();
+	}
+
+	private static RequiredSearch meter(MeterRegistry registry, String name) {
+		return registry.get(name).tag("endpoint", LocalLakebase.DEFAULT_ENDPOINT);
+	}
+
+}
