@@ -76,6 +76,9 @@ class SecretLeakScanTests {
 			String env = get(base + "/actuator/env/lakebase.workspace.host");
 			assertThat(env).contains(lakebase.get().workspaceUrl());
 			assertThat(output.getAll()).contains("> POST /api/2.0/postgres/credentials", " TRACE ");
+			String secretProperty = identity.isServicePrincipal() ? "lakebase.workspace.client-secret"
+					: "lakebase.workspace.token";
+			assertThat(get(base + "/actuator/env/" + secretProperty)).contains("\"value\":\"******\"");
 		}
 		assertThat(databaseTokens).as("database credentials obtained").hasSizeGreaterThanOrEqualTo(3);
 		List<String> secrets = new ArrayList<>(databaseTokens);

@@ -1,0 +1,45 @@
+package io.lakebase.spring.autoconfigure.actuate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link LakebaseSanitizingFunction}.
+ */
+class LakebaseSanitizingFunctionTests {
+
+	private final LakebaseSanitizingFunction function = new LakebaseSanitizingFunction();
+
+	@ParameterizedTest
+	@ValueSource(strings = { "lakebase.workspace.client-secret", "lakebase.workspace.clientSecret",
+			"LAKEBASE_WORKSPACE_CLIENTSECRET", "lakebase.workspace.token", "DATABRICKS_CLIENT_SECRET",
+			"DATABRICKS_TOKEN", "ARM_CLIENT_SECRET", "DATABRICKS_PASSWORD" })
+	void masksSecretKeys(String key) {
+		assertThat(sanitize(key, "plain-value")).isEqualTo(SanitizableData.SANITIZED_VALUE);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJl",
+			"Bearer dapi0123456789abcdef0123456789abcdef" })
+	void masksTokenShapedValuesWhateverTheKey(String value) {
+		assertThat(sanitize("app.note", value)).isEqualTo(SanitizableData.SANITIZED_VALUE);
+	}
+
+	@Test
+	void keepsOtherValues() {
+		assertThat(sanitize("lakebase.workspace.client-id", "5b4f8e0c-1d2a-4c3b-9e8f-7a6b5c4d3e2f"))
+			.isEqualTo("5b4f8e0c-1d2a-4c3b-9e8f-7a6b5c4d3e2f");
+		assertThat(sanitize("lakebase.endpoint", "projects/p/branches/b/endpoints/e"))
+			.isEqualTo("projects/p/branches/b/endpoints/e");
+	}
+
+	private Object sanitize(String key, Object value) {
+		return this.function.apply(new SanitizableData(null, key, value)).getValue();
+	}
+
+}
