@@ -1,5 +1,6 @@
 package io.lakebase.spring.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -14,7 +15,8 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.core.env.Environment;
 
 /**
- * Points Boot's Hikari {@code dataSource} at the credential cache, shortens its
+ * Makes Boot's Hikari {@code dataSource} log in through a {@link LakebaseLoginDataSource} (the
+ * cached credential, retried once with a fresh one when rejected), shortens its
  * {@code maxLifetime} to 45 minutes unless the user set one, so that connections are renewed well
  * within Lakebase's limits, and runs the startup check (when enabled) as soon as it is built.
  */
@@ -42,10 +44,21 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
 		if (bean instanceof HikariDataSource dataSource && "dataSource".equals(beanName)) {
-			dataSource.setCredentialsProvider(
-					new LakebaseHikariCredentialsProvider(this.details.getObject(), this.cache.getObject()));
-			if (!Binder.get(this.environment).bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
+			// Hikari opens physical connections through this data source rather than its own
+			// DriverDataSource: the jdbcUrl stays set for Boot's and Hikari's diagnostics.
+			dataSource.setDataSource(new LakebaseLoginDataSource(dataSource.getJdbcUrl(),
+					dataSource.getDataSourceProperties(), this.details.getObject(), this.cache.getObject(),
+					Clock.systemUTC()));
+			Binder binder = Binder.get(this.environment);
+			if (!binder.bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
 				dataSource.setMaxLifetime(DEFAULT_MAX_LIFETIME.toMillis());
+			}
+			// Without the startup check, the pool starts empty rather than failing the first
+			// request when the credential API is briefly unavailable; requests then wait for a
+			// connection up to Hikari's connection timeout.
+			if (this.startupCheck.getIfAvailable() == null
+					&& !binder.bind("spring.datasource.hikari.initialization-fail-timeout", Long.class).isBound()) {
+				dataSource.setInitializationFailTimeout(-1);
 			}
 		}
 		return bean;

@@ -112,7 +112,7 @@ class LakebaseAutoConfigurationTests {
 						"jdbc:postgresql://db.example.invalid:5432/databricks_postgres?sslmode=require&currentSchema=orders");
 				assertThat(dataSource.getUsername()).isEqualTo("app-client-id");
 				assertThat(dataSource.getPassword()).isNull();
-				assertThat(dataSource.getCredentialsProvider()).isInstanceOf(LakebaseHikariCredentialsProvider.class);
+				assertThat(dataSource.getDataSource()).isInstanceOf(LakebaseLoginDataSource.class);
 				assertThat(dataSource.getMaxLifetime()).isEqualTo(45 * 60 * 1000L);
 				assertThat(dataSource.getMaximumPoolSize()).isEqualTo(7);
 				assertThat(context.getBean(JdbcConnectionDetails.class)).isInstanceOf(LakebaseJdbcConnectionDetails.class);
@@ -177,7 +177,7 @@ class LakebaseAutoConfigurationTests {
 				assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseCredentialCache.class);
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 				assertThat(dataSource.getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:15432/test");
-				assertThat(dataSource.getCredentialsProvider()).isNull();
+				assertThat(dataSource.getDataSource()).isNull();
 			});
 	}
 

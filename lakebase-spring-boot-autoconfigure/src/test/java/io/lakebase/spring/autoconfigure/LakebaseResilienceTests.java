@@ -1,0 +1,411 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
+import io.lakebase.spring.autoconfigure.credential.LakebaseCredential;
+import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The starter under injected faults, in a real Boot context against a local Lakebase issuing
+ * 5-second credentials: what keeps working, what fails and how clearly, and how it recovers. Each
+ * test prints a {@code Resilience figures} line; docs/RELIABILITY.md collects them.
+ */
+class LakebaseResilienceTests {
+
+	private static final Duration TOKEN_LIFETIME = Duration.ofSeconds(5);
+
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(
+			LocalLakebase.builder().tokenLifetime(TOKEN_LIFETIME));
+
+	@BeforeEach
+	@AfterEach
+	void reset() {
+		lakebase.get().faults().reset();
+	}
+
+	@Test
+	void credentialApiOutage() {
+		contextRunner(lakebase.get()).withPropertyValues("spring.datasource.hikari.maximum-pool-size=4",
+				"spring.datasource.hikari.connection-timeout=3000", "lakebase.credential.fetch-timeout=1s")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				LakebaseCredentialCache cache = context.getBean(LakebaseCredentialCache.class);
+				LakebaseCredential valid = awaitFreshCredential(cache);
+				lakebase.get().faults().apiOutage(true);
+				// While the credential is valid (usable until 1 s before expiry): new logins keep working.
+				Load whileValid = Load.run(4, valid.expiresAt().minusMillis(1500), dataSource,
+						LakebaseResilienceTests::whoAmI, Duration.ofMillis(700));
+				assertThat(whileValid.failures()).as("failed queries while the credential is valid").isZero();
+				assertThat(cache.current()).containsSame(valid);
+				// Past expiry, the outage continuing: open connections serve, new ones fail clearly.
+				sleepUntil(valid.expiresAt().plusMillis(500));
+				for (int i = 0; i < 20; i++) {
+					assertThat(whoAmI(dataSource)).isEqualTo(lakebase.get().defaultIdentity().name());
+				}
+				dataSource.getHikariPoolMXBean().softEvictConnections();
+				assertThatExceptionOfType(SQLException.class).isThrownBy(dataSource::getConnection)
+					.satisfies((ex) -> assertThat(causes(ex)).containsPattern(
+							"No (valid )?Lakebase database credential (within PT1S|: the last attempt failed)"));
+				Instant restored = Instant.now();
+				lakebase.get().faults().apiOutage(false);
+				Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+					try {
+						return whoAmI(dataSource) != null;
+					}
+					catch (Exception ex) {
+						return false;
+					}
+				});
+				Duration recovery = Duration.between(restored, Instant.now());
+				// The SDK retries a 503 for up to 7 s (1 + 2 + 4 s) and the cache backs off 1 s, doubling.
+				assertThat(recovery).isLessThan(Duration.ofSeconds(15));
+				figures("credential API outage: %d queries and %d logins while valid, 0 failed; recovery %d ms after the API returned",
+						whileValid.operations(), whileValid.logins(), recovery.toMillis());
+			});
+	}
+
+	@Test
+	void throttlingStormIsHonouredWithoutAThunderingHerd() {
+		contextRunner(lakebase.get()).withPropertyValues("lakebase.fail-fast=false",
+				"spring.datasource.hikari.maximum-pool-size=16", "spring.datasource.hikari.connection-timeout=30000")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				long callsBefore = lakebase.get().stats().credentialRequests();
+				int throttled = 6;
+				lakebase.get().faults().failNextCredentialRequests(throttled, 429, Duration.ofSeconds(1));
+				Instant start = Instant.now();
+				// Sixteen threads want a connection at once, on a cold cache, under a 429 storm.
+				Load storm = Load.run(16, start.plusSeconds(12), dataSource, LakebaseResilienceTests::whoAmI, null);
+				long calls = lakebase.get().stats().credentialRequests() - callsBefore;
+				assertThat(storm.failures()).as("failed queries").isZero();
+				// One caller's worth of calls: the throttled ones, the successful one, and at most one
+				// refresh of the 5 s credential during the run per 2.5 s.
+				assertThat(calls).as("credential calls").isLessThanOrEqualTo(throttled + 1 + 12 * 1000 / 2500);
+				assertThat(storm.firstSuccess()).as("first success")
+					.isAfter(start.plusSeconds(throttled - 1));
+				figures("429 storm (%d throttled calls, Retry-After 1 s), 16 threads: %d credential calls, first connection after %d ms, %d queries, 0 failed",
+						throttled, calls, Duration.between(start, storm.firstSuccess()).toMillis(), storm.operations());
+			});
+	}
+
+	@Test
+	void databaseRestartMidLoadLosesNoAcknowledgedWrite() {
+		contextRunner(lakebase.get()).withPropertyValues("spring.datasource.hikari.maximum-pool-size=8",
+				"spring.datasource.hikari.connection-timeout=10000")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+				jdbc.execute("CREATE TABLE IF NOT EXISTS acknowledged_writes (id bigint PRIMARY KEY)");
+				AtomicLong ids = new AtomicLong();
+				Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+				Instant end = Instant.now().plusSeconds(12);
+				ExecutorService restarter = Executors.newSingleThreadExecutor();
+				Future<?> restart = restarter.submit(() -> {
+					Thread.sleep(3000);
+					lakebase.get().faults().restartDatabase();
+					return null;
+				});
+				Load load = Load.run(8, end, dataSource, (source) -> {
+					long id = ids.incrementAndGet();
+					try (Connection connection = source.getConnection();
+							Statement statement = connection.createStatement()) {
+						statement.executeUpdate("INSERT INTO acknowledged_writes VALUES (" + id + ")");
+					}
+					acknowledged.add(id);
+					return null;
+				}, null);
+				restart.get(30, TimeUnit.SECONDS);
+				restarter.shutdown();
+				Set<Long> stored = Set.copyOf(jdbc.queryForList("SELECT id FROM acknowledged_writes", Long.class));
+				Set<Long> lost = new HashSet<>(acknowledged);
+				lost.removeAll(stored);
+				assertThat(lost).as("acknowledged writes missing from the table").isEmpty();
+				assertThat(load.lastSuccess()).as("writes resumed after the restart").isAfter(end.minusSeconds(2));
+				figures("database restart under 8 writers: %d acknowledged writes, %d stored, 0 lost; %d writes failed during the restart",
+						acknowledged.size(), stored.size(), load.failures());
+			});
+	}
+
+	@Test
+	void scaleToZeroIsInvisibleToTheNextRequest() {
+		contextRunner(lakebase.get()).withPropertyValues("spring.datasource.hikari.maximum-pool-size=4",
+				"spring.datasource.hikari.minimum-idle=4")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				for (int i = 0; i < 8; i++) {
+					whoAmI(dataSource);
+				}
+				lakebase.get().faults().suspendCompute();
+				assertThat(lakebase.get().isSuspended()).isTrue();
+				// Compute suspends after minutes of inactivity: the pooled connections have been idle
+				// for longer than Hikari's 500 ms bypass, so the pool validates them on borrow.
+				Thread.sleep(1000);
+				long start = System.nanoTime();
+				assertThat(whoAmI(dataSource)).isEqualTo(lakebase.get().defaultIdentity().name());
+				long firstRequestMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+				assertThat(lakebase.get().isSuspended()).isFalse();
+				for (int i = 0; i < 8; i++) {
+					whoAmI(dataSource);
+				}
+				figures("scale to zero: pooled connections closed by the suspend; first request succeeded in %d ms (resume included), 0 errors",
+						firstRequestMillis);
+			});
+	}
+
+	@Test
+	void tokenExpiryUnderChurn() {
+		Duration runTime = Duration.ofSeconds(60);
+		contextRunner(lakebase.get()).withPropertyValues("spring.datasource.hikari.maximum-pool-size=16")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				long callsBefore = lakebase.get().stats().credentialRequests();
+				// Hikari floors maxLifetime at 30 s: a 2 s connection lifetime is emulated by evicting
+				// every connection every 2 s, which makes each one reconnect with the current credential.
+				Load load = Load.run(16, Instant.now().plus(runTime), dataSource, LakebaseResilienceTests::whoAmI,
+						Duration.ofSeconds(2));
+				long calls = lakebase.get().stats().credentialRequests() - callsBefore;
+				assertThat(load.failures()).as("failed queries").isZero();
+				long bound = runTime.toMillis() / TOKEN_LIFETIME.dividedBy(2).toMillis() + 2;
+				assertThat(calls).as("credential calls").isLessThanOrEqualTo(bound);
+				assertThat(load.logins()).as("physical logins").isGreaterThan(calls);
+				figures("churn, 16 workers, 60 s, 5 s credentials, connections renewed every 2 s: %d queries, 0 failed, %d physical logins, %d credential calls (bound %d)",
+						load.operations(), load.logins(), calls, bound);
+			});
+	}
+
+	@Test
+	void slowCredentialApiDoesNotSlowConnectionAcquisition() {
+		// 10 s credentials, so that a 2 s fetch at half-life completes well before expiry.
+		try (LocalLakebase slow = LocalLakebase.builder().tokenLifetime(Duration.ofSeconds(10)).start()) {
+			contextRunner(slow).withPropertyValues("spring.datasource.hikari.maximum-pool-size=8").run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				Load baseline = Load.run(8, Instant.now().plusSeconds(5), dataSource,
+						LakebaseResilienceTests::whoAmI, Duration.ofMillis(500));
+				slow.faults().credentialLatency(Duration.ofSeconds(2));
+				long callsBefore = slow.stats().credentialRequests();
+				Load withSlowApi = Load.run(8, Instant.now().plusSeconds(12), dataSource,
+						LakebaseResilienceTests::whoAmI, Duration.ofMillis(500));
+				assertThat(slow.stats().credentialRequests() - callsBefore).as("slow refreshes during the run")
+					.isPositive();
+				assertThat(withSlowApi.failures()).isZero();
+				// No caller waited for the API: acquisitions stay far below its 2 s latency.
+				assertThat(withSlowApi.acquisitionPercentile(99)).isLessThan(Duration.ofSeconds(1));
+				figures("slow credential API (2 s), 8 workers, connections renewed every 500 ms: acquisition p50/p99 %d/%d ms (baseline %d/%d ms), %d refreshes, 0 failed",
+						withSlowApi.acquisitionPercentile(50).toMillis(), withSlowApi.acquisitionPercentile(99).toMillis(),
+						baseline.acquisitionPercentile(50).toMillis(), baseline.acquisitionPercentile(99).toMillis(),
+						slow.stats().credentialRequests() - callsBefore);
+			});
+		}
+	}
+
+	@Test
+	void rejectedCredentialIsReplacedOnceThenFailsClearly() {
+		contextRunner(lakebase.get()).withPropertyValues("spring.datasource.hikari.maximum-pool-size=2",
+				"spring.datasource.hikari.connection-timeout=3000")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				LakebaseCredentialCache cache = context.getBean(LakebaseCredentialCache.class);
+				LakebaseCredential revoked = awaitFreshCredential(cache);
+				// Older than a quarter of its life, yet before the half-life refresh.
+				sleepUntil(revoked.issuedAt().plusMillis(1500));
+				long callsBefore = lakebase.get().stats().credentialRequests();
+				long rejectedBefore = lakebase.get().stats().loginsRejected();
+				assertThat(lakebase.get().revokeTokens(lakebase.get().defaultIdentity().name())).isPositive();
+				dataSource.getHikariPoolMXBean().softEvictConnections();
+				assertThat(whoAmI(dataSource)).isEqualTo(lakebase.get().defaultIdentity().name());
+				assertThat(lakebase.get().stats().loginsRejected() - rejectedBefore).isEqualTo(1);
+				assertThat(lakebase.get().stats().credentialRequests() - callsBefore).isEqualTo(1);
+				assertThat(cache.current()).isNotEqualTo(Optional.of(revoked));
+				// Every login refused: one retry with a fresh credential, then a clear failure.
+				sleepUntil(cache.current().orElseThrow().issuedAt().plusMillis(1500));
+				lakebase.get().faults().rejectLogins(true);
+				dataSource.getHikariPoolMXBean().softEvictConnections();
+				long callsBeforeRefusal = lakebase.get().stats().credentialRequests();
+				assertThatExceptionOfType(SQLException.class).isThrownBy(dataSource::getConnection)
+					.satisfies((ex) -> assertThat(causes(ex)).contains("password authentication failed"));
+				long callsDuringRefusal = lakebase.get().stats().credentialRequests() - callsBeforeRefusal;
+				// A credential younger than a quarter of its life (1.25 s) is not retried: during Hikari's
+				// 3 s connection timeout that allows a fresh credential about every 1.25 s, plus a refresh.
+				assertThat(callsDuringRefusal).isLessThanOrEqualTo(5);
+				figures("revoked credential: 1 rejected login, 1 new credential, the query succeeded; logins refused for good: failed after %d credential calls with 'password authentication failed'",
+						callsDuringRefusal);
+			});
+	}
+
+	private static ApplicationContextRunner contextRunner(LocalLakebase target) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withInitializer((context) -> TestPropertyValues.of(target.springProperties()).applyTo(context));
+	}
+
+	private static LakebaseCredential awaitFreshCredential(LakebaseCredentialCache cache) {
+		// Starts the scenario just after a refresh, so that its timeline is known.
+		LakebaseCredential first = cache.get();
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> cache.current().filter((credential) -> credential != first).isPresent());
+		return cache.current().orElseThrow();
+	}
+
+	static String whoAmI(DataSource dataSource) throws Exception {
+		return LakebaseIntegrationTests.whoAmI(dataSource)[0];
+	}
+
+	private static String causes(Throwable failure) {
+		StringBuilder messages = new StringBuilder();
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			messages.append(cause.getMessage()).append(" / ");
+			Arrays.stream(cause.getSuppressed()).forEach((suppressed) -> messages.append(suppressed.getMessage()));
+		}
+		return messages.toString();
+	}
+
+	private static void sleepUntil(Instant time) throws InterruptedException {
+		long millis = Duration.between(Instant.now(), time).toMillis();
+		if (millis > 0) {
+			Thread.sleep(millis);
+		}
+	}
+
+	private static void figures(String format, Object... arguments) {
+		System.out.println("Resilience figures: " + String.format(format, arguments));
+	}
+
+	@FunctionalInterface
+	interface Operation {
+
+		Object run(DataSource dataSource) throws Exception;
+
+	}
+
+	/**
+	 * Workers running an operation until a deadline, optionally with the pool evicted at an
+	 * interval, counting operations, failures and physical logins, and timing every acquisition.
+	 */
+	record Load(long operations, long failures, long logins, long[] acquisitionNanos, Instant firstSuccess,
+			Instant lastSuccess) {
+
+		static Load run(int workers, Instant end, HikariDataSource dataSource, Operation operation,
+				Duration evictEvery) throws Exception {
+			long loginsBefore = lakebase.get().stats().loginsAccepted();
+			AtomicLong operations = new AtomicLong();
+			AtomicLong failures = new AtomicLong();
+			Queue<Long> acquisitions = new ConcurrentLinkedQueue<>();
+			AtomicReference<Instant> firstSuccess = new AtomicReference<>(Instant.MAX);
+			AtomicReference<Instant> lastSuccess = new AtomicReference<>(Instant.MIN);
+			DataSource timed = new TimedDataSource(dataSource, acquisitions);
+			ExecutorService executor = Executors.newFixedThreadPool(workers + 1);
+			try {
+				List<Future<?>> running = new ArrayList<>();
+				for (int i = 0; i < workers; i++) {
+					running.add(executor.submit(() -> {
+						while (Instant.now().isBefore(end)) {
+							try {
+								operation.run(timed);
+								operations.incrementAndGet();
+								Instant now = Instant.now();
+								firstSuccess.compareAndSet(Instant.MAX, now);
+								lastSuccess.set(now);
+							}
+							catch (Exception ex) {
+								failures.incrementAndGet();
+							}
+						}
+						return null;
+					}));
+				}
+				if (evictEvery != null) {
+					executor.submit(() -> {
+						while (Instant.now().plus(evictEvery).isBefore(end)) {
+							Thread.sleep(evictEvery.toMillis());
+							dataSource.getHikariPoolMXBean().softEvictConnections();
+						}
+						return null;
+					});
+				}
+				for (Future<?> worker : running) {
+					worker.get(Duration.between(Instant.now(), end).getSeconds() + 60, TimeUnit.SECONDS);
+				}
+			}
+			finally {
+				executor.shutdownNow();
+			}
+			long[] nanos = acquisitions.stream().mapToLong(Long::longValue).sorted().toArray();
+			return new Load(operations.get(), failures.get(), lakebase.get().stats().loginsAccepted() - loginsBefore,
+					nanos, firstSuccess.get(), lastSuccess.get());
+		}
+
+		Duration acquisitionPercentile(int percentile) {
+			if (this.acquisitionNanos.length == 0) {
+				return Duration.ZERO;
+			}
+			int rank = (int) Math.ceil(percentile / 100.0 * this.acquisitionNanos.length) - 1;
+			return Duration.ofNanos(this.acquisitionNanos[Math.max(0, rank)]);
+		}
+
+	}
+
+	/**
+	 * Times every connection acquisition.
+	 */
+	static final class TimedDataSource extends DelegatingDataSource {
+
+		private final Queue<Long> acquisitionNanos;
+
+		TimedDataSource(DataSource target, Queue<Long> acquisitionNanos) {
+			super(target);
+			this.acquisitionNanos = acquisitionNanos;
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			long start = System.nanoTime();
+			Connection connection = super.getConnection();
+			this.acquisitionNanos.add(System.nanoTime() - start);
+			return connection;
+		}
+
+	}
+
+}
