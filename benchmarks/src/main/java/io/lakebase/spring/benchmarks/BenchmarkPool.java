@@ -92,7 +92,7 @@ final class BenchmarkPool implements AutoCloseable {
 		}
 	}
 
-	static void sleepBriefly() {
+	private static void sleepBriefly() {
 		try {
 			Thread.sleep(1);
 		}

@@ -24,11 +24,34 @@ final class BenchmarkPools {
 	}
 
 	BenchmarkPool open(Variant variant) {
-		return switch (variant) {
+		BenchmarkPool pool = switch (variant) {
 			case GUIDE -> guide();
 			case STARTER -> starter();
 			case STATIC_PASSWORD -> staticPassword();
 		};
+		requireComparable(pool);
+		return pool;
+	}
+
+	/**
+	 * Fails unless the pool has the size and {@code maxLifetime} every variant is compared at. B's
+	 * come from the starter and Boot, so a change of their defaults must not go unnoticed.
+	 */
+	private void requireComparable(BenchmarkPool pool) {
+		HikariDataSource dataSource = pool.dataSource();
+		if (dataSource.getMaximumPoolSize() != this.poolSize
+				|| dataSource.getMaxLifetime() != GuidePattern.MAX_LIFETIME.toMillis()) {
+			try {
+				pool.close();
+			}
+			catch (Exception ex) {
+				// Failing anyway: the mismatch is what matters.
+			}
+			throw new IllegalStateException("The pool of variant " + pool.variant().letter() + " has "
+					+ dataSource.getMaximumPoolSize() + " connections and a maxLifetime of "
+					+ dataSource.getMaxLifetime() + " ms; every variant must have " + this.poolSize + " and "
+					+ GuidePattern.MAX_LIFETIME.toMillis() + " ms");
+		}
 	}
 
 	private BenchmarkPool guide() {

@@ -10,7 +10,8 @@ import java.util.Map;
  * Everything one run measured, before it is turned into figures.
  *
  * @param options the options of the run
- * @param machine the machine it ran on
+ * @param machine the machine it ran on, as it was when the run started
+ * @param loadAverageAtEnd the one-minute system load average when the run ended, negative if unknown
  * @param startedAt when it started
  * @param runTime how long it took
  * @param tokenLifetime the lifetime of the database credentials the local Lakebase issued
@@ -21,9 +22,10 @@ import java.util.Map;
  * @param startup figure 5
  * @param heapPerContext figure 6, in bytes per context
  */
-record BenchmarkResults(BenchmarkOptions options, MachineDescription machine, Instant startedAt, Duration runTime,
+record BenchmarkResults(BenchmarkOptions options, MachineDescription machine, double loadAverageAtEnd,
+		Instant startedAt, Duration runTime,
 		Duration tokenLifetime, PoolFillBenchmark.Result fill, List<PoolUse> longLivedPools,
-		Map<Variant, LoadResult> churn, Map<Variant, LoadResult> throughput, StartupBenchmark.Result startup,
+		Map<Variant, LoadResult> churn, ThroughputBenchmark.Result throughput, StartupBenchmark.Result startup,
 		Map<Variant, Long> heapPerContext) {
 
 	RunPlan plan() {

@@ -59,10 +59,13 @@ record Figure(String label, Unit unit, Map<Variant, Double> values, Map<Variant,
 			}
 		},
 
-		/** Milliseconds, with more decimals for small values. */
+		/** Milliseconds, with more decimals for small values, and microseconds below one. */
 		MILLISECONDS {
 			@Override
 			String format(double value) {
+				if (value < 1) {
+					return String.format(Locale.ROOT, "%.0f µs", value * 1000);
+				}
 				String pattern = (value >= 100) ? "%,.0f ms" : (value >= 10) ? "%.1f ms" : "%.2f ms";
 				return String.format(Locale.ROOT, pattern, value);
 			}

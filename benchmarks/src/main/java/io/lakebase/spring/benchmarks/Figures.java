@@ -47,7 +47,8 @@ final class Figures {
 		boolean met = starterPools.stream()
 			.allMatch((use) -> use.count().calls() <= allowedCalls(use.lifetime(), results.tokenLifetime()));
 		String target = "B ≤ 1 call per token lifetime (" + describe(results.tokenLifetime()) + ") per pool: "
-				+ verdict(met) + " (at most " + most + " in each of the " + starterPools.size() + " starter pools)";
+				+ verdict(met) + " (at most " + count((int) most, "call") + " in each of the "
+				+ count(starterPools.size(), "starter pool") + " of the run)";
 		return new Figure("1. Credential API calls per 1,000 new physical connections (calls / connections)",
 				Figure.Unit.PER_THOUSAND, values((variant) -> results.credentials(variant).callsPerThousandLogins()),
 				details, target);
@@ -66,22 +67,23 @@ final class Figures {
 	private static Figure acquisition(BenchmarkResults results, RunPlan plan, int percentile) {
 		Map<Variant, Double> values = values((variant) -> millis(results.churn().get(variant).acquisition(percentile)));
 		String label = (percentile == 50) ? "3a" : "3b";
-		String target = "—";
+		String target = "recorded only";
 		if (percentile == 99) {
 			double excess = values.get(Variant.STARTER) / values.get(Variant.STATIC_PASSWORD) - 1;
 			target = "B within 10% of C: " + verdict(excess <= MAXIMUM_P99_EXCESS)
-					+ format(" (B is %+.0f%% of C)", excess * 100);
+					+ format(" (B %.0f%% %s C)", Math.abs(excess) * 100, (excess >= 0) ? "above" : "below");
 		}
 		return new Figure(label + ". Connection acquisition p" + percentile + " under churn (" + plan.threads()
-				+ " threads, every connection evicted every " + describe(plan.evictionInterval()) + ")",
-				Figure.Unit.MILLISECONDS, values, target);
+				+ " threads, " + describe(plan.churnHold()) + " hold, every connection evicted every "
+				+ describe(plan.evictionInterval()) + ")", Figure.Unit.MILLISECONDS, values, target);
 	}
 
 	private static Figure throughput(BenchmarkResults results, RunPlan plan) {
-		Map<Variant, Double> values = values((variant) -> results.throughput().get(variant).transactionsPerSecond());
+		Map<Variant, Double> values = values((variant) -> results.throughput().medianTransactionsPerSecond(variant));
 		double ratio = values.get(Variant.STARTER) / values.get(Variant.STATIC_PASSWORD);
 		String target = "B/C ≥ 0.98: " + verdict(ratio >= MINIMUM_THROUGHPUT_RATIO) + format(" (%.3f)", ratio);
-		return new Figure("4. `SELECT 1` transactions per second through the pool (" + plan.threads() + " threads)",
+		return new Figure("4. `SELECT 1` transactions per second through the pool (" + plan.threads()
+				+ " threads, median of " + count(plan.throughputRounds(), "round") + ")",
 				Figure.Unit.TRANSACTIONS_PER_SECOND, values, target);
 	}
 
@@ -97,11 +99,11 @@ final class Figures {
 
 	private static Figure heap(BenchmarkResults results, RunPlan plan) {
 		Map<Variant, Double> values = values((variant) -> results.heapPerContext().get(variant) / 1024.0);
-		String target = format("recorded only: the starter's beans retain B − C = %,.0f KiB (the guide's beans A − C = %,.0f KiB)",
-				values.get(Variant.STARTER) - values.get(Variant.STATIC_PASSWORD),
+		String target = format("recorded only: the starter's beans retain B − C = %,.0f KiB "
+				+ "(the guide's beans A − C = %,.0f KiB)", values.get(Variant.STARTER) - values.get(Variant.STATIC_PASSWORD),
 				values.get(Variant.GUIDE) - values.get(Variant.STATIC_PASSWORD));
-		return new Figure("6. Retained heap per Spring context (" + plan.heapContexts() + " contexts open at once)",
-				Figure.Unit.KIBIBYTES, values, target);
+		return new Figure("6. Retained heap per Spring context (" + count(plan.heapContexts(), "context")
+				+ " open at once)", Figure.Unit.KIBIBYTES, values, target);
 	}
 
 	/**
@@ -123,6 +125,13 @@ final class Figures {
 
 	private static double millis(Duration duration) {
 		return duration.toNanos() / 1e6;
+	}
+
+	/**
+	 * Counts a noun: {@code 1 round}, {@code 4 rounds}.
+	 */
+	static String count(int count, String noun) {
+		return count + " " + noun + ((count != 1) ? "s" : "");
 	}
 
 	private static String verdict(boolean met) {

@@ -24,6 +24,8 @@ public final class LakebaseBenchmarks {
 	 */
 	static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
 
+	private static final long LOADED_AT = System.nanoTime();
+
 	private LakebaseBenchmarks() {
 	}
 
@@ -75,11 +77,11 @@ public final class LakebaseBenchmarks {
 			progress("figures 1, 3 and 4: one long-lived pool per variant");
 			LongLivedPools longLived = LongLivedPools.open(pools, meter);
 			Map<Variant, LoadResult> churn;
-			Map<Variant, LoadResult> throughput;
+			ThroughputBenchmark.Result throughput;
 			List<PoolUse> longLivedUses;
 			try {
 				for (Variant variant : Variant.values()) {
-					longLived.use(variant, (pool) -> load.run(pool, plan.warmup(), null));
+					longLived.use(variant, (pool) -> load.run(pool, plan.warmup()));
 				}
 				progress("figure 3: acquisition under churn");
 				churn = new ChurnBenchmark(load, plan).run(longLived);
@@ -95,8 +97,9 @@ public final class LakebaseBenchmarks {
 					plan).run();
 			progress("figure 6: retained heap");
 			Map<Variant, Long> heap = new HeapBenchmark(applications, plan).run();
-			results = new BenchmarkResults(options, machine, startedAt, Duration.ofNanos(System.nanoTime() - start),
-					TOKEN_LIFETIME, fill, longLivedUses, churn, throughput, startup, heap);
+			results = new BenchmarkResults(options, machine, MachineDescription.currentLoadAverage(), startedAt,
+					Duration.ofNanos(System.nanoTime() - start), TOKEN_LIFETIME, fill, longLivedUses, churn, throughput,
+					startup, heap);
 		}
 		List<Figure> figures = Figures.from(results);
 		String markdown = MarkdownReport.render(results, figures);
@@ -114,7 +117,7 @@ public final class LakebaseBenchmarks {
 
 	private static void progress(String message) {
 		// Progress goes to stderr: stdout carries only the table.
-		System.err.println("[benchmarks] " + message);
+		System.err.printf("[benchmarks %6.1f s] %s%n", (System.nanoTime() - LOADED_AT) / 1e9, message);
 	}
 
 }

@@ -50,8 +50,4 @@ record LoadResult(long transactions, long failures, Duration elapsed, long[] acq
 		return Duration.ofNanos(sorted[Math.max(0, rank - 1)]);
 	}
 
-	static LoadResult empty() {
-		return new LoadResult(0, 0, Duration.ZERO, new long[0]);
-	}
-
 }

@@ -36,13 +36,23 @@ record MachineDescription(String os, String arch, int cores, @Nullable String cp
 			.collect(Collectors.joining(", "));
 		return new MachineDescription(System.getProperty("os.name") + " " + System.getProperty("os.version"),
 				System.getProperty("os.arch"), runtime.availableProcessors(), readCpuModel(), jvm, collectors,
-				runtime.maxMemory(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+				runtime.maxMemory(), currentLoadAverage());
 	}
 
-	String describe() {
+	static double currentLoadAverage() {
+		return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+	}
+
+	/**
+	 * Describes the machine, with the load other processes put on it during the run: figures from
+	 * a busy machine are noisier.
+	 * @param loadAverageAtEnd the load average when the run ended
+	 * @return the description
+	 */
+	String describe(double loadAverageAtEnd) {
 		String cpu = (this.cpuModel != null) ? ", " + this.cpuModel : "";
-		String load = (this.loadAverage >= 0)
-				? String.format(Locale.ROOT, ", load average %.2f at start", this.loadAverage) : "";
+		String load = (this.loadAverage >= 0 && loadAverageAtEnd >= 0) ? String.format(Locale.ROOT,
+				"; one-minute load average %.2f at start, %.2f at end", this.loadAverage, loadAverageAtEnd) : "";
 		return this.os + " " + this.arch + ", " + this.cores + " cores" + cpu + load;
 	}
 

@@ -1,6 +1,7 @@
 package io.lakebase.spring.benchmarks;
 
-import java.time.Duration;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
@@ -46,14 +47,14 @@ final class MarkdownReport {
 	private static void header(StringBuilder out, BenchmarkResults results) {
 		MachineDescription machine = results.machine();
 		out.append("- Date: ").append(results.startedAt().truncatedTo(ChronoUnit.SECONDS)).append('\n');
-		out.append("- Machine: ").append(machine.describe()).append('\n');
+		out.append("- Machine: ").append(machine.describe(results.loadAverageAtEnd())).append('\n');
 		out.append("- JVM: ").append(machine.describeJvm()).append('\n');
 		out.append("- Credential API latency injected: ")
 			.append(Figures.describe(results.options().credentialLatency()))
 			.append(" per call; database credential lifetime: ")
 			.append(Figures.describe(results.tokenLifetime()))
 			.append('\n');
-		out.append("- Run time: ").append(results.runTime().truncatedTo(ChronoUnit.SECONDS).toString().substring(2).toLowerCase(Locale.ROOT)).append('\n');
+		out.append("- Run time: ").append(results.runTime().toSeconds()).append(" s\n");
 		out.append("- Reproduce (from the repository root): `")
 			.append(reproduceCommand(results.options().arguments()))
 			.append("`\n\n");
@@ -93,26 +94,31 @@ final class MarkdownReport {
 				+ "pool per variant: its cold start, the churn of figure 3 and the load of figure 4. The target is "
 				+ "checked on every starter pool of the run, the figure 2 pools included.\n");
 		out.append("2. From the first `getConnection()` of a new pool until it holds " + plan.poolSize()
-				+ " connections; median of " + plan.fillIterations() + " after " + plan.fillWarmups()
-				+ " warm-up, the variants taking turns. B starts with `lakebase.fail-fast=false`, so its credential "
-				+ "cache is empty at the first `getConnection()`; A's workspace client already holds its OAuth token, "
-				+ "as B's does after discovery. Hikari opens connections one at a time on one thread, pausing 30 ms "
-				+ "after each, for every variant.\n");
-		out.append("3. " + plan.threads() + " threads borrow a connection, run `SELECT 1` and return it, without pause, "
-				+ "timing every `getConnection()`. `softEvictConnections()` every "
-				+ Figures.describe(plan.evictionInterval()) + " stands in for a short `maxLifetime` (Hikari allows no "
-				+ "less than 30 s). " + plan.churnRounds() + " round(s) of " + Figures.describe(plan.churnSlice())
-				+ " per variant, taking turns, after " + Figures.describe(plan.warmup())
-				+ " of warm-up each; nearest-rank percentiles over " + samples(results) + " borrows.\n");
-		out.append("4. The same load without eviction: " + plan.throughputRounds() + " round(s) of "
-				+ Figures.describe(plan.throughputSlice()) + " per variant; transactions completed per second.\n");
+				+ " connections; median of " + Figures.count(plan.fillIterations(), "fill") + " after "
+				+ Figures.count(plan.fillWarmups(), "warm-up fill") + " per variant, in rotating order. B runs with "
+				+ "`lakebase.fail-fast=false`, so that its credential cache is empty at the first `getConnection()`; "
+				+ "A's workspace client already holds its OAuth token, as B's does after discovery. Hikari opens "
+				+ "connections one at a time on one thread and pauses 30 ms after each, for every variant.\n");
+		out.append("3. " + plan.threads() + " threads borrow a connection, run `SELECT 1`, keep the connection "
+				+ Figures.describe(plan.churnHold()) + " and return it, again and again, timing every "
+				+ "`getConnection()`. `softEvictConnections()` every " + Figures.describe(plan.evictionInterval())
+				+ " stands in for a short `maxLifetime` (Hikari allows no less than 30 s). The hold makes the pool, "
+				+ "not the CPU, what borrowers wait for: without it the few borrows that wait for a refill are too "
+				+ "rare to reach p99. " + Figures.count(plan.churnRounds(), "round") + " of "
+				+ Figures.describe(plan.churnSlice()) + " per variant, in rotating order, after "
+				+ Figures.describe(plan.warmup()) + " of warm-up each; nearest-rank percentiles over "
+				+ samples(results) + " borrows (A / B / C).\n");
+		out.append("4. The same threads without hold or eviction: " + Figures.count(plan.throughputRounds(), "round")
+				+ " of " + Figures.describe(plan.throughputSlice())
+				+ " per variant, in rotating order; transactions completed per second in the median round.\n");
 		out.append("5. `SpringApplication.run` of a non-web application with auto-configuration, in this already warm "
-				+ "JVM; median of " + plan.startupIterations() + " starts after " + plan.startupWarmups()
-				+ " warm-up starts per variant, taking turns. No start opens a connection (checked); B's start asks "
-				+ "the workspace for its OAuth token and the endpoint's host.\n");
-		out.append("6. Heap in use after full collections (`System.gc()`, `MemoryMXBean`) with " + plan.heapContexts()
-				+ " contexts of one variant open, less the heap in use before, per context; pools not started. The "
-				+ "starter's beans retain the difference between B and C.\n");
+				+ "JVM; median of " + Figures.count(plan.startupIterations(), "start") + " after "
+				+ Figures.count(plan.startupWarmups(), "warm-up start") + " per variant, in rotating order. No start "
+				+ "opens a connection (checked). Building a Databricks SDK client calls the workspace (A and B); B's "
+				+ "start also looks up the endpoint's host, which it needs for the JDBC URL.\n");
+		out.append("6. Heap in use after full collections (`System.gc()`, `MemoryMXBean`) with "
+				+ Figures.count(plan.heapContexts(), "context") + " of one variant open, less the heap in use before, "
+				+ "per context; pools not started. The starter's beans retain the difference between B and C.\n");
 		String failures = failures(results);
 		if (failures != null) {
 			out.append("\nFailed borrows or queries under load: ").append(failures).append(".\n");
@@ -130,7 +136,7 @@ final class MarkdownReport {
 	private static @Nullable String failures(BenchmarkResults results) {
 		StringBuilder failures = new StringBuilder();
 		for (Variant variant : Variant.values()) {
-			long failed = results.churn().get(variant).failures() + results.throughput().get(variant).failures();
+			long failed = results.churn().get(variant).failures() + results.throughput().failures(variant);
 			if (failed > 0) {
 				failures.append((failures.length() > 0) ? ", " : "").append(variant.letter()).append(' ').append(failed);
 			}
@@ -145,11 +151,8 @@ final class MarkdownReport {
 		if (ratio >= 0.1) {
 			return String.format(Locale.ROOT, "%.2f", ratio);
 		}
-		return new java.math.BigDecimal(ratio).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
-	}
-
-	static String describe(Duration duration) {
-		return Figures.describe(duration);
+		// Two significant digits, so that a small ratio does not show as 0.00.
+		return new BigDecimal(ratio).round(new MathContext(2)).stripTrailingZeros().toPlainString();
 	}
 
 }

@@ -4,26 +4,25 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Medians of repeated timings.
+ * Medians of repeated measurements: the mean of the middle two for an even count.
  */
 final class Medians {
 
 	private Medians() {
 	}
 
-	/**
-	 * Returns the median, the mean of the middle two for an even count.
-	 * @param timings the timings, at least one
-	 * @return the median
-	 */
 	static Duration of(List<Duration> timings) {
-		if (timings.isEmpty()) {
-			throw new IllegalArgumentException("No timings");
+		List<Double> nanos = timings.stream().map((timing) -> (double) timing.toNanos()).toList();
+		return Duration.ofNanos(Math.round(ofValues(nanos)));
+	}
+
+	static double ofValues(List<Double> values) {
+		if (values.isEmpty()) {
+			throw new IllegalArgumentException("Nothing was measured");
 		}
-		List<Duration> sorted = timings.stream().sorted().toList();
+		List<Double> sorted = values.stream().sorted().toList();
 		int middle = sorted.size() / 2;
-		return (sorted.size() % 2 == 1) ? sorted.get(middle)
-				: sorted.get(middle - 1).plus(sorted.get(middle)).dividedBy(2);
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
 	}
 
 }

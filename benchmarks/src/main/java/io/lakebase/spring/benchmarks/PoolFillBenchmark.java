@@ -30,7 +30,7 @@ final class PoolFillBenchmark {
 		List<PoolUse> uses = new ArrayList<>();
 		for (int iteration = 0; iteration < this.plan.fillWarmups() + this.plan.fillIterations(); iteration++) {
 			boolean counted = iteration >= this.plan.fillWarmups();
-			for (Variant variant : Variant.values()) {
+			for (Variant variant : Variant.inTurn(iteration)) {
 				List<Duration> fill = new ArrayList<>(1);
 				List<Duration> lifetime = new ArrayList<>(1);
 				CredentialCount count = this.meter.measure(() -> {

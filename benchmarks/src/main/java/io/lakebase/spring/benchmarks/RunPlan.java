@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param fillIterations cold pool fills per variant that are counted
  * @param warmup how long each long-lived pool is loaded before anything is counted
  * @param evictionInterval how often every connection of a pool is evicted in figure 3
+ * @param churnHold how long each borrower keeps its connection in figure 3
  * @param churnSlice how long one variant is loaded in one round of figure 3
  * @param churnRounds how many rounds of figure 3, the variants taking turns in each
  * @param throughputSlice how long one variant is loaded in one round of figure 4
@@ -21,17 +22,26 @@ import java.time.Duration;
  * @param heapContexts contexts per variant held open at once in figure 6
  */
 record RunPlan(int poolSize, int threads, int fillWarmups, int fillIterations, Duration warmup,
-		Duration evictionInterval, Duration churnSlice, int churnRounds, Duration throughputSlice,
+		Duration evictionInterval, Duration churnHold, Duration churnSlice, int churnRounds, Duration throughputSlice,
 		int throughputRounds, int startupWarmups, int startupIterations, int heapContexts) {
 
+	/**
+	 * A few minutes on a two-core machine. Short slices in many rounds, the variants taking turns,
+	 * so that a neighbour's load falls on all variants alike.
+	 * @return the plan of a full run
+	 */
 	static RunPlan full() {
-		return new RunPlan(10, 16, 1, 5, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(10), 2,
-				Duration.ofSeconds(3), 4, 2, 10, 8);
+		return new RunPlan(10, 16, 1, 5, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(5),
+				Duration.ofSeconds(6), 4, Duration.ofMillis(1500), 10, 2, 10, 8);
 	}
 
+	/**
+	 * Seconds: every step runs once, briefly.
+	 * @return the plan of a smoke run
+	 */
 	static RunPlan smoke() {
-		return new RunPlan(10, 16, 0, 1, Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(1200), 1,
-				Duration.ofMillis(400), 1, 0, 1, 1);
+		return new RunPlan(10, 16, 0, 1, Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(5),
+				Duration.ofMillis(800), 1, Duration.ofMillis(300), 1, 0, 1, 1);
 	}
 
 }

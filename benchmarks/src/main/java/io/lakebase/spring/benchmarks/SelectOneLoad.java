@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,10 +23,10 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Threads that borrow a connection, run {@code SELECT 1} and return it, as fast as they can, each
- * timing how long {@code getConnection()} took. Optionally evicts every connection of the pool
- * at a fixed interval, which stands in for a short {@code maxLifetime} (Hikari allows no less
- * than 30 seconds).
+ * Threads that borrow a connection, run {@code SELECT 1}, optionally keep the connection a while,
+ * and return it, again and again, each timing how long {@code getConnection()} took. Optionally
+ * evicts every connection of the pool at a fixed interval, which stands in for a short
+ * {@code maxLifetime} (Hikari allows no less than 30 seconds).
  */
 final class SelectOneLoad {
 
@@ -36,49 +37,53 @@ final class SelectOneLoad {
 	}
 
 	/**
+	 * Loads a pool as fast as the threads can go.
+	 * @param pool the pool
+	 * @param duration how long to load it
+	 * @return the transactions and acquisition times
+	 * @throws InterruptedException if interrupted
+	 */
+	LoadResult run(BenchmarkPool pool, Duration duration) throws InterruptedException {
+		return run(pool, duration, null, Duration.ZERO);
+	}
+
+	/**
 	 * Loads a pool for a while.
 	 * @param pool the pool
 	 * @param duration how long to load it
 	 * @param evictionInterval how often to evict every connection, or {@code null} for never
+	 * @param hold how long each thread keeps its connection after the query
 	 * @return the transactions and acquisition times
 	 * @throws InterruptedException if interrupted
 	 */
-	LoadResult run(BenchmarkPool pool, Duration duration, @Nullable Duration evictionInterval)
+	LoadResult run(BenchmarkPool pool, Duration duration, @Nullable Duration evictionInterval, Duration hold)
 			throws InterruptedException {
-		return run(pool, duration, evictionInterval, null);
-	}
-
-	LoadResult run(BenchmarkPool pool, Duration duration, @Nullable Duration evictionInterval,
-			@Nullable Duration borrowInterval) throws InterruptedException {
-		ExecutorService workers = Executors.newFixedThreadPool(this.threads, named("benchmark-load"));
-		ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(named("benchmark-evictor"));
+		ExecutorService workers = Executors.newFixedThreadPool(this.threads, daemons("benchmark-load"));
+		ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(daemons("benchmark-evictor"));
 		try {
 			CountDownLatch go = new CountDownLatch(1);
-			long[] times = new long[2];
-			long period = (borrowInterval != null) ? borrowInterval.toNanos() : 0;
+			long[] deadline = new long[1];
 			List<Future<Worker>> running = new ArrayList<>();
 			for (int i = 0; i < this.threads; i++) {
-				long offset = period * i / this.threads;
 				running.add(workers.submit(() -> {
 					go.await();
-					return new Worker(pool.dataSource()).runUntil(times[0] + offset, period, times[1]);
+					return new Worker(pool.dataSource(), hold.toMillis()).runUntil(deadline[0]);
 				}));
 			}
-			long start = System.nanoTime();
-			// The latch publishes the start and deadline to the workers.
-			times[0] = start;
-			times[1] = start + duration.toNanos();
+			// The latch publishes the deadline to the workers.
+			deadline[0] = System.nanoTime() + duration.toNanos();
 			if (evictionInterval != null) {
+				// From the start, so that a load of whole intervals is the same periodic churn throughout.
 				long interval = evictionInterval.toNanos();
-				evictor.scheduleAtFixedRate(pool::evictAll, interval, interval, TimeUnit.NANOSECONDS);
+				evictor.scheduleAtFixedRate(pool::evictAll, 0, interval, TimeUnit.NANOSECONDS);
 			}
 			go.countDown();
 			List<Worker> finished = new ArrayList<>();
 			for (Future<Worker> worker : running) {
 				finished.add(worker.get());
 			}
-			return LoadResult.of(finished.stream().mapToLong((worker) -> worker.transactions).sum(),
-					finished.stream().mapToLong((worker) -> worker.failures).sum(), duration,
+			return LoadResult.of(finished.stream().mapToLong(Worker::transactions).sum(),
+					finished.stream().mapToLong(Worker::failures).sum(), duration,
 					finished.stream().map(Worker::acquisitionNanos).toList());
 		}
 		catch (ExecutionException ex) {
@@ -92,7 +97,7 @@ final class SelectOneLoad {
 		}
 	}
 
-	private static java.util.concurrent.ThreadFactory named(String prefix) {
+	private static ThreadFactory daemons(String prefix) {
 		AtomicInteger counter = new AtomicInteger();
 		return (runnable) -> {
 			Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
@@ -102,11 +107,13 @@ final class SelectOneLoad {
 	}
 
 	/**
-	 * One load thread's loop and counts.
+	 * One load thread: its loop and what it counted.
 	 */
 	private static final class Worker {
 
 		private final DataSource dataSource;
+
+		private final long holdMillis;
 
 		private long[] acquisitions = new long[4096];
 
@@ -116,25 +123,14 @@ final class SelectOneLoad {
 
 		private long failures;
 
-		Worker(DataSource dataSource) {
+		Worker(DataSource dataSource, long holdMillis) {
 			this.dataSource = dataSource;
+			this.holdMillis = holdMillis;
 		}
 
-		Worker runUntil(long first, long period, long deadline) {
-			long next = first;
+		Worker runUntil(long deadline) throws InterruptedException {
 			while (true) {
-				long begin;
-				if (period > 0) {
-					begin = next;
-					next += period;
-					long wait;
-					while ((wait = begin - System.nanoTime()) > 0) {
-						java.util.concurrent.locks.LockSupport.parkNanos(wait);
-					}
-				}
-				else {
-					begin = System.nanoTime();
-				}
+				long begin = System.nanoTime();
 				if (begin - deadline >= 0) {
 					return this;
 				}
@@ -143,6 +139,9 @@ final class SelectOneLoad {
 					try (Statement statement = connection.createStatement();
 							ResultSet result = statement.executeQuery("SELECT 1")) {
 						result.next();
+					}
+					if (this.holdMillis > 0) {
+						Thread.sleep(this.holdMillis);
 					}
 				}
 				catch (SQLException ex) {
@@ -153,6 +152,14 @@ final class SelectOneLoad {
 					this.transactions++;
 				}
 			}
+		}
+
+		long transactions() {
+			return this.transactions;
+		}
+
+		long failures() {
+			return this.failures;
 		}
 
 		long[] acquisitionNanos() {

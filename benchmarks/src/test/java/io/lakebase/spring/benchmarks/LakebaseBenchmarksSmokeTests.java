@@ -1,0 +1,80 @@
+package io.lakebase.spring.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the harness once in smoke mode, so that the build keeps it working. Timings are never
+ * asserted: they mean nothing in a seconds-long run on a shared machine. Credential calls and
+ * logins are counted exactly by the local Lakebase, and those are.
+ */
+class LakebaseBenchmarksSmokeTests {
+
+	private static final Path OUTPUT = Path.of("target", "RESULTS-smoke.md");
+
+	private static BenchmarkReport report;
+
+	@BeforeAll
+	static void runInSmokeMode() throws Exception {
+		Files.deleteIfExists(OUTPUT);
+		report = LakebaseBenchmarks.run(BenchmarkOptions.parse("--smoke", "--output=" + OUTPUT));
+	}
+
+	@Test
+	void tableHasEveryFigureAndIsWrittenToTheOutput() throws Exception {
+		assertThat(report.figures()).extracting(Figure::label)
+			.satisfiesExactly((label) -> assertThat(label).startsWith("1. Credential API calls"),
+					(label) -> assertThat(label).startsWith("2. Time to fill a cold pool of 10"),
+					(label) -> assertThat(label).startsWith("3a. Connection acquisition p50"),
+					(label) -> assertThat(label).startsWith("3b. Connection acquisition p99"),
+					(label) -> assertThat(label).startsWith("4. `SELECT 1` transactions per second"),
+					(label) -> assertThat(label).startsWith("5. Spring context start"),
+					(label) -> assertThat(label).startsWith("6. Retained heap"));
+		for (Figure figure : report.figures()) {
+			assertThat(report.markdown()).contains("| " + figure.label() + " | " + figure.cell(Variant.GUIDE) + " | "
+					+ figure.cell(Variant.STARTER) + " | " + figure.cell(Variant.STATIC_PASSWORD) + " | ");
+			assertThat(figure.target()).isNotBlank();
+		}
+		assertThat(Files.readString(OUTPUT)).isEqualTo(report.markdown());
+	}
+
+	@Test
+	void headerDescribesTheRunAndHowToReproduceIt() {
+		assertThat(report.markdown()).contains("Smoke run", "- Machine: ", "- JVM: ", "max heap",
+				"- Credential API latency injected: 100 ms per call",
+				"`mvn -B -pl benchmarks -am -DskipTests install && mvn -B -pl benchmarks exec:exec "
+						+ "-Dbenchmarks.args=\"--smoke --output=" + OUTPUT + "\"`");
+	}
+
+	@Test
+	void guidePatternCallsTheCredentialApiForEveryNewConnection() {
+		CredentialCount guide = report.results().credentials(Variant.GUIDE);
+		assertThat(guide.logins()).isGreaterThan(report.results().plan().poolSize());
+		assertThat(guide.calls()).isEqualTo(guide.logins());
+		assertThat(report.results().pools(Variant.GUIDE))
+			.allSatisfy((pool) -> assertThat(pool.count().calls()).isEqualTo(pool.count().logins()));
+	}
+
+	@Test
+	void starterCallsTheCredentialApiOncePerPool() {
+		RunPlan plan = report.results().plan();
+		assertThat(report.results().credentials(Variant.STARTER).logins()).isGreaterThan(plan.poolSize());
+		assertThat(report.results().pools(Variant.STARTER))
+			.hasSize(plan.fillWarmups() + plan.fillIterations() + 1)
+			.allSatisfy((pool) -> assertThat(pool.count().calls()).isOne());
+		assertThat(report.figures().get(0).target()).contains(": met");
+	}
+
+	@Test
+	void staticPasswordNeverCallsTheCredentialApi() {
+		CredentialCount staticPassword = report.results().credentials(Variant.STATIC_PASSWORD);
+		assertThat(staticPassword.logins()).isGreaterThan(report.results().plan().poolSize());
+		assertThat(staticPassword.calls()).isZero();
+	}
+
+}
