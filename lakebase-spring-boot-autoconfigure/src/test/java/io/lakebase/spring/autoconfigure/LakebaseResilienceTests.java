@@ -175,6 +175,11 @@ class LakebaseResilienceTests {
 				for (int i = 0; i < 8; i++) {
 					whoAmI(dataSource);
 				}
+				// A full pool, so that no background fill resumes the compute before the request does.
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> dataSource.getHikariPoolMXBean().getIdleConnections() == 4);
+				long loginsBefore = lakebase.get().stats().loginsAccepted();
 				lakebase.get().faults().suspendCompute();
 				assertThat(lakebase.get().isSuspended()).isTrue();
 				// Compute suspends after minutes of inactivity: the pooled connections have been idle
@@ -184,6 +189,7 @@ class LakebaseResilienceTests {
 				assertThat(whoAmI(dataSource)).isEqualTo(lakebase.get().defaultIdentity().name());
 				long firstRequestMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 				assertThat(lakebase.get().isSuspended()).isFalse();
+				assertThat(lakebase.get().stats().loginsAccepted()).as("logins after the suspend").isGreaterThan(loginsBefore);
 				for (int i = 0; i < 8; i++) {
 					whoAmI(dataSource);
 				}
