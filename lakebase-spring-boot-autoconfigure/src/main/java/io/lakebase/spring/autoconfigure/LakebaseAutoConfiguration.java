@@ -20,12 +20,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
-import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration for Databricks Lakebase: a {@link WorkspaceClient}, a cached source of
@@ -53,27 +53,15 @@ public final class LakebaseAutoConfiguration {
 		LakebaseTarget target = LakebaseTarget.from(properties);
 		LakebaseProperties.Workspace workspace = properties.getWorkspace();
 		DatabricksConfig config = new DatabricksConfig();
-		if (StringUtils.hasText(workspace.getHost())) {
-			config.setHost(workspace.getHost());
-		}
-		if (StringUtils.hasText(workspace.getClientId())) {
-			config.setClientId(workspace.getClientId());
-		}
-		if (StringUtils.hasText(workspace.getClientSecret())) {
-			config.setClientSecret(workspace.getClientSecret());
-		}
-		if (StringUtils.hasText(workspace.getToken())) {
-			config.setToken(workspace.getToken());
-		}
-		if (StringUtils.hasText(workspace.getProfile())) {
-			config.setProfile(workspace.getProfile());
-		}
-		if (StringUtils.hasText(workspace.getConfigFile())) {
-			config.setConfigFile(workspace.getConfigFile());
-		}
-		if (StringUtils.hasText(workspace.getAuthType())) {
-			config.setAuthType(workspace.getAuthType());
-		}
+		// Unset values stay null: the SDK then fills them from the environment and ~/.databrickscfg.
+		PropertyMapper map = PropertyMapper.get();
+		map.from(workspace::getHost).whenHasText().to(config::setHost);
+		map.from(workspace::getClientId).whenHasText().to(config::setClientId);
+		map.from(workspace::getClientSecret).whenHasText().to(config::setClientSecret);
+		map.from(workspace::getToken).whenHasText().to(config::setToken);
+		map.from(workspace::getProfile).whenHasText().to(config::setProfile);
+		map.from(workspace::getConfigFile).whenHasText().to(config::setConfigFile);
+		map.from(workspace::getAuthType).whenHasText().to(config::setAuthType);
 		// The SDK waits 300 s by default: far too long on a connection path.
 		config.setHttpTimeoutSeconds((int) Math.max(1, workspace.getHttpTimeout().toSeconds()));
 		// Set explicitly so that DATABRICKS_DEBUG_HEADERS cannot put bearer tokens into DEBUG logs.
