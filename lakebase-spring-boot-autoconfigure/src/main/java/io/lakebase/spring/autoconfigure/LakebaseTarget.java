@@ -52,7 +52,16 @@ public record LakebaseTarget(Flavour flavour, String name) {
 	 * @return {@code lakebase.endpoint} or {@code lakebase.instance}
 	 */
 	public String property() {
-		return (this.flavour == Flavour.AUTOSCALING) ? "lakebase.endpoint" : "lakebase.instance";
+		return "lakebase." + kind();
+	}
+
+	/**
+	 * Returns what this target is called, as in its property, the health details and the metric
+	 * tags.
+	 * @return {@code endpoint} or {@code instance}
+	 */
+	public String kind() {
+		return (this.flavour == Flavour.AUTOSCALING) ? "endpoint" : "instance";
 	}
 
 	/**

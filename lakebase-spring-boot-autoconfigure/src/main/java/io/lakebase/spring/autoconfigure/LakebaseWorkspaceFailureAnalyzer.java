@@ -119,8 +119,7 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 	}
 
 	private static String noun(LakebaseTarget target) {
-		return (target.flavour() == LakebaseTarget.Flavour.AUTOSCALING) ? "endpoint '" + target.name() + "'"
-				: "instance '" + target.name() + "'";
+		return target.kind() + " '" + target.name() + "'";
 	}
 
 	// The SDK appends its resolved configuration ("Config: host=..., client_secret=***"): useful in

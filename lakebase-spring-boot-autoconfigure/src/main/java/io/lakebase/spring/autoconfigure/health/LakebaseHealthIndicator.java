@@ -58,8 +58,7 @@ public class LakebaseHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) throws Exception {
 		LakebaseTarget target = this.connectionDetails.getTarget();
 		builder.withDetail("flavour", target.flavour().name().toLowerCase(java.util.Locale.ROOT))
-			.withDetail((target.flavour() == LakebaseTarget.Flavour.AUTOSCALING) ? "endpoint" : "instance",
-					target.name());
+			.withDetail(target.kind(), target.name());
 		try {
 			builder.withDetail("host", this.connectionDetails.getHost())
 				.withDetail("database", this.connectionDetails.getDatabase());

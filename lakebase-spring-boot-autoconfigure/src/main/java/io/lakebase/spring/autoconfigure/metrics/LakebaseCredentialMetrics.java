@@ -52,8 +52,7 @@ public final class LakebaseCredentialMetrics implements LakebaseCredentialListen
 	 * @param clock the clock to measure the time to expiry with
 	 */
 	public LakebaseCredentialMetrics(LakebaseTarget target, Clock clock) {
-		String tag = (target.flavour() == LakebaseTarget.Flavour.AUTOSCALING) ? "endpoint" : "instance";
-		this.tags = Tags.of(tag, target.name());
+		this.tags = Tags.of(target.kind(), target.name());
 		this.clock = clock;
 	}
 
