@@ -32,21 +32,22 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, LakebaseWorkspaceException cause) {
-		String description = messages(cause).contains("cannot configure default credentials")
+		String chain = messages(cause);
+		String description = isWithoutCredentials(chain)
 				? "No Databricks credentials are configured for workspace " + cause.getWorkspaceHost()
 						+ ": the starter needs them to look up " + cause.getTarget().name() + " and to obtain database credentials"
 				: summary(cause.getMessage());
-		return new FailureAnalysis(description.endsWith(".") ? description : description + ".", action(cause), cause);
+		return new FailureAnalysis(description.endsWith(".") ? description : description + ".", action(cause, chain),
+				cause);
 	}
 
-	private String action(LakebaseWorkspaceException cause) {
-		String chain = messages(cause);
+	private String action(LakebaseWorkspaceException cause, String chain) {
 		if (chain.contains("more than one authorization method configured")) {
 			return "Keep only one way to authenticate, or choose one with lakebase.workspace.auth-type "
 					+ "(DATABRICKS_AUTH_TYPE), such as oauth-m2m or pat. Check the DATABRICKS_* and ARM_* "
 					+ "environment variables and ~/.databrickscfg as well as lakebase.workspace.*.";
 		}
-		if (chain.contains("cannot configure default credentials")) {
+		if (isWithoutCredentials(chain)) {
 			return CREDENTIAL_OPTIONS;
 		}
 		DatabricksError error = findCause(cause, DatabricksError.class);
@@ -116,6 +117,10 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 				+ cause.getWorkspaceHost() + ", or the identity cannot see it. List the instances with "
 				+ "'databricks database list-database-instances'. Also check that lakebase.workspace.host "
 				+ "(or DATABRICKS_HOST) is the workspace that holds the instance.";
+	}
+
+	private static boolean isWithoutCredentials(String chain) {
+		return chain.contains("cannot configure default credentials");
 	}
 
 	private static String noun(LakebaseTarget target) {
