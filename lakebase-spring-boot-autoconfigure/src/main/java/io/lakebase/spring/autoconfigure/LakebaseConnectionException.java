@@ -4,6 +4,8 @@ import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.NestedExceptionUtils;
+
 /**
  * Thrown when the startup check cannot open a connection to Lakebase. Carries where it tried to
  * connect, for {@link LakebaseConnectionFailureAnalyzer}.
@@ -32,7 +34,8 @@ public class LakebaseConnectionException extends RuntimeException {
 	public LakebaseConnectionException(LakebaseTarget target, String host, int port, String database,
 			String username, Throwable cause) {
 		super("Could not open a connection to Lakebase " + target.name() + " at " + host + ":" + port + "/" + database
-				+ " as '" + username + "': " + rootMessage(cause), cause);
+				+ " as '" + username + "': " + NestedExceptionUtils.getMostSpecificCause(cause).getMessage(),
+				cause);
 		this.target = target;
 		this.host = host;
 		this.port = port;
@@ -91,14 +94,6 @@ public class LakebaseConnectionException extends RuntimeException {
 			}
 		}
 		return null;
-	}
-
-	static String rootMessage(Throwable failure) {
-		Throwable cause = failure;
-		while (cause.getCause() != null && cause.getCause() != cause) {
-			cause = cause.getCause();
-		}
-		return String.valueOf(cause.getMessage());
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * Reports a {@link LakebaseConnectionException}: a database host that cannot be reached, or a
@@ -23,7 +24,7 @@ class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Lakebase
 	protected FailureAnalysis analyze(Throwable rootFailure, LakebaseConnectionException cause) {
 		SQLException sqlException = cause.getSqlException();
 		String sqlState = (sqlException != null) ? String.valueOf(sqlException.getSQLState()) : "";
-		String serverMessage = LakebaseConnectionException.rootMessage(cause);
+		String serverMessage = String.valueOf(NestedExceptionUtils.getMostSpecificCause(cause).getMessage());
 		String where = cause.getTarget().name() + " at " + cause.getHost() + ":" + cause.getPort();
 		if (findCause(cause, UnknownHostException.class) != null) {
 			return new FailureAnalysis("The Lakebase host '" + cause.getHost() + "' of " + cause.getTarget().name()
