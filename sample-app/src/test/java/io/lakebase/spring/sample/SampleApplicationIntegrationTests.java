@@ -1,8 +1,6 @@
 package io.lakebase.spring.sample;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,14 +103,8 @@ class SampleApplicationIntegrationTests {
 	}
 
 	private HttpResponse<String> send(String method, String path, String json) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-			.timeout(Duration.ofSeconds(30));
-		request.method(method, (json != null) ? HttpRequest.BodyPublishers.ofString(json)
-				: HttpRequest.BodyPublishers.noBody());
-		if (json != null) {
-			request.header("Content-Type", "application/json");
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return this.http.send(JsonRequests.of(method, "http://127.0.0.1:" + this.port + path, json),
+				HttpResponse.BodyHandlers.ofString());
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.lakebase.spring.sample;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -172,16 +171,10 @@ class SampleHttpLoadTests {
 	 */
 	private HttpResponse<String> send(ClientRecord record, String method, String path, String json)
 			throws InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-			.timeout(Duration.ofSeconds(30));
-		if (json != null) {
-			request.header("Content-Type", "application/json");
-		}
-		request.method(method, (json != null) ? HttpRequest.BodyPublishers.ofString(json)
-				: HttpRequest.BodyPublishers.noBody());
+		HttpRequest request = JsonRequests.of(method, "http://127.0.0.1:" + this.port + path, json);
 		long start = System.nanoTime();
 		try {
-			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 			record.latency(System.nanoTime() - start);
 			if (response.statusCode() / 100 != 2) {
 				record.error(method + " " + response.statusCode());

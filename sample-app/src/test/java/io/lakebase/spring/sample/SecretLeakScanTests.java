@@ -1,8 +1,6 @@
 package io.lakebase.spring.sample;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,14 +181,7 @@ class SecretLeakScanTests {
 	}
 
 	private HttpResponse<String> send(String method, String url, String json) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
-		if (json != null) {
-			request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-		}
-		else {
-			request.method(method, HttpRequest.BodyPublishers.noBody());
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		return this.http.send(JsonRequests.of(method, url, json), HttpResponse.BodyHandlers.ofString());
 	}
 
 }
