@@ -73,7 +73,7 @@ class LakebaseResilienceTests {
 				LakebaseCredential valid = awaitFreshCredential(cache);
 				lakebase.get().faults().apiOutage(true);
 				// While the credential is valid (usable until 1 s before expiry): new logins keep working.
-				Load whileValid = Load.run(4, valid.expiresAt().minusMillis(1500), dataSource,
+				Load whileValid = Load.run(lakebase.get(), 4, valid.expiresAt().minusMillis(1500), dataSource,
 						LakebaseResilienceTests::whoAmI, Duration.ofMillis(700));
 				assertThat(whileValid.failures()).as("failed queries while the credential is valid").isZero();
 				assertThat(cache.current()).containsSame(valid);
@@ -115,7 +115,7 @@ class LakebaseResilienceTests {
 				lakebase.get().faults().failNextCredentialRequests(throttled, 429, Duration.ofSeconds(1));
 				Instant start = Instant.now();
 				// Sixteen threads want a connection at once, on a cold cache, under a 429 storm.
-				Load storm = Load.run(16, start.plusSeconds(12), dataSource, LakebaseResilienceTests::whoAmI, null);
+				Load storm = Load.run(lakebase.get(), 16, start.plusSeconds(12), dataSource, LakebaseResilienceTests::whoAmI, null);
 				long calls = lakebase.get().stats().credentialRequests() - callsBefore;
 				assertThat(storm.failures()).as("failed queries").isZero();
 				// One caller's worth of calls: the throttled ones, the successful one, and at most one
@@ -145,7 +145,7 @@ class LakebaseResilienceTests {
 					lakebase.get().faults().restartDatabase();
 					return null;
 				});
-				Load load = Load.run(8, end, dataSource, (source) -> {
+				Load load = Load.run(lakebase.get(), 8, end, dataSource, (source) -> {
 					long id = ids.incrementAndGet();
 					try (Connection connection = source.getConnection();
 							Statement statement = connection.createStatement()) {
@@ -207,7 +207,7 @@ class LakebaseResilienceTests {
 				long callsBefore = lakebase.get().stats().credentialRequests();
 				// Hikari floors maxLifetime at 30 s: a 2 s connection lifetime is emulated by evicting
 				// every connection every 2 s, which makes each one reconnect with the current credential.
-				Load load = Load.run(16, Instant.now().plus(runTime), dataSource, LakebaseResilienceTests::whoAmI,
+				Load load = Load.run(lakebase.get(), 16, Instant.now().plus(runTime), dataSource, LakebaseResilienceTests::whoAmI,
 						Duration.ofSeconds(2));
 				long calls = lakebase.get().stats().credentialRequests() - callsBefore;
 				assertThat(load.failures()).as("failed queries").isZero();
@@ -225,11 +225,11 @@ class LakebaseResilienceTests {
 		try (LocalLakebase slow = LocalLakebase.builder().tokenLifetime(Duration.ofSeconds(10)).start()) {
 			contextRunner(slow).withPropertyValues("spring.datasource.hikari.maximum-pool-size=8").run((context) -> {
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-				Load baseline = Load.run(8, Instant.now().plusSeconds(5), dataSource,
+				Load baseline = Load.run(slow, 8, Instant.now().plusSeconds(5), dataSource,
 						LakebaseResilienceTests::whoAmI, Duration.ofMillis(500));
 				slow.faults().credentialLatency(Duration.ofSeconds(2));
 				long callsBefore = slow.stats().credentialRequests();
-				Load withSlowApi = Load.run(8, Instant.now().plusSeconds(12), dataSource,
+				Load withSlowApi = Load.run(slow, 8, Instant.now().plusSeconds(12), dataSource,
 						LakebaseResilienceTests::whoAmI, Duration.ofMillis(500));
 				assertThat(slow.stats().credentialRequests() - callsBefore).as("slow refreshes during the run")
 					.isPositive();
@@ -332,9 +332,9 @@ class LakebaseResilienceTests {
 	record Load(long operations, long failures, long logins, long[] acquisitionNanos, Instant firstSuccess,
 			Instant lastSuccess) {
 
-		static Load run(int workers, Instant end, HikariDataSource dataSource, Operation operation,
-				Duration evictEvery) throws Exception {
-			long loginsBefore = lakebase.get().stats().loginsAccepted();
+		static Load run(LocalLakebase target, int workers, Instant end, HikariDataSource dataSource,
+				Operation operation, Duration evictEvery) throws Exception {
+			long loginsBefore = target.stats().loginsAccepted();
 			AtomicLong operations = new AtomicLong();
 			AtomicLong failures = new AtomicLong();
 			Queue<Long> acquisitions = new ConcurrentLinkedQueue<>();
@@ -378,7 +378,7 @@ class LakebaseResilienceTests {
 				executor.shutdownNow();
 			}
 			long[] nanos = acquisitions.stream().mapToLong(Long::longValue).sorted().toArray();
-			return new Load(operations.get(), failures.get(), lakebase.get().stats().loginsAccepted() - loginsBefore,
+			return new Load(operations.get(), failures.get(), target.stats().loginsAccepted() - loginsBefore,
 					nanos, firstSuccess.get(), lastSuccess.get());
 		}
 
