@@ -19,6 +19,12 @@ public final class Faults {
 
 	private volatile boolean apiOutage;
 
+	private volatile int apiOutageStatus = 503;
+
+	private volatile boolean workspaceOutage;
+
+	private final AtomicReference<@Nullable RateLimit> credentialRateLimit = new AtomicReference<>();
+
 	private volatile Instant loginsRejectedUntil = Instant.MIN;
 
 	private final Runnable suspendCompute;
@@ -62,6 +68,47 @@ public final class Faults {
 	 */
 	public Faults apiOutage(boolean down) {
 		this.apiOutage = down;
+		return this;
+	}
+
+	/**
+	 * Turns a workspace API outage on or off, answering every {@code /api/} request with the given
+	 * status: 503 (which the Databricks SDK retries) or 500 (which it does not).
+	 * @param down whether the API is down
+	 * @param status 500 or 503
+	 * @return this
+	 */
+	public Faults apiOutage(boolean down, int status) {
+		if (status != 500 && status != 503) {
+			throw new IllegalArgumentException("status must be 500 or 503, got " + status);
+		}
+		this.apiOutageStatus = status;
+		this.apiOutage = down;
+		return this;
+	}
+
+	/**
+	 * Turns a whole workspace outage on or off: every request, OAuth discovery and token endpoint
+	 * included, answers 503, as an unreachable or restarting workspace would.
+	 * @param down whether the workspace is down
+	 * @return this
+	 */
+	public Faults workspaceOutage(boolean down) {
+		this.workspaceOutage = down;
+		return this;
+	}
+
+	/**
+	 * Limits the credential API to a number of calls per second (a token bucket of that size,
+	 * refilled continuously); calls beyond it answer 429 with {@code Retry-After}, as a throttled
+	 * API does when a fleet starts at once.
+	 * @param callsPerSecond the calls allowed per second, or 0 to lift the limit
+	 * @param retryAfter the {@code Retry-After} to send (whole seconds)
+	 * @return this
+	 */
+	public Faults limitCredentialRate(int callsPerSecond, Duration retryAfter) {
+		requireNonNegative(retryAfter);
+		this.credentialRateLimit.set((callsPerSecond > 0) ? new RateLimit(callsPerSecond, retryAfter) : null);
 		return this;
 	}
 
@@ -112,6 +159,9 @@ public final class Faults {
 		this.credentialLatency = Duration.ZERO;
 		this.plannedFailures.set(null);
 		this.apiOutage = false;
+		this.apiOutageStatus = 503;
+		this.workspaceOutage = false;
+		this.credentialRateLimit.set(null);
 		this.loginsRejectedUntil = Instant.MIN;
 		return this;
 	}
@@ -122,6 +172,24 @@ public final class Faults {
 
 	boolean isApiDown() {
 		return this.apiOutage;
+	}
+
+	int apiOutageStatus() {
+		return this.apiOutageStatus;
+	}
+
+	boolean isWorkspaceDown() {
+		return this.workspaceOutage;
+	}
+
+	/**
+	 * Takes one call from the credential rate limit.
+	 * @return the {@code Retry-After} to answer with when the call is over the limit, else
+	 * {@code null}
+	 */
+	@Nullable Duration takeCredentialRate() {
+		RateLimit limit = this.credentialRateLimit.get();
+		return (limit != null && !limit.tryTake()) ? limit.retryAfter() : null;
 	}
 
 	boolean areLoginsRejected() {
@@ -155,6 +223,43 @@ public final class Faults {
 	}
 
 	record PlannedFailures(int remaining, int status, @Nullable Duration retryAfter) {
+	}
+
+	/**
+	 * A token bucket holding at most one second of calls.
+	 */
+	static final class RateLimit {
+
+		private final int callsPerSecond;
+
+		private final Duration retryAfter;
+
+		private double tokens;
+
+		private long refilledAt = System.nanoTime();
+
+		RateLimit(int callsPerSecond, Duration retryAfter) {
+			this.callsPerSecond = callsPerSecond;
+			this.retryAfter = retryAfter;
+			this.tokens = callsPerSecond;
+		}
+
+		synchronized boolean tryTake() {
+			long now = System.nanoTime();
+			this.tokens = Math.min(this.callsPerSecond,
+					this.tokens + (now - this.refilledAt) / 1e9 * this.callsPerSecond);
+			this.refilledAt = now;
+			if (this.tokens < 1) {
+				return false;
+			}
+			this.tokens--;
+			return true;
+		}
+
+		Duration retryAfter() {
+			return this.retryAfter;
+		}
+
 	}
 
 }

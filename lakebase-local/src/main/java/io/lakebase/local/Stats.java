@@ -24,6 +24,8 @@ public final class Stats {
 
 	private final Map<String, LongAdder> requestsByIdentity = new ConcurrentHashMap<>();
 
+	private final Map<String, LongAdder> credentialRequestsByIdentity = new ConcurrentHashMap<>();
+
 	private final LongAdder tokensIssued = new LongAdder();
 
 	private final LongAdder loginsAccepted = new LongAdder();
@@ -57,6 +59,16 @@ public final class Stats {
 	 */
 	public long credentialRequests() {
 		return requests(POSTGRES_CREDENTIALS_PATH) + requests(DATABASE_CREDENTIALS_PATH);
+	}
+
+	/**
+	 * Returns how many authenticated credential requests an identity made, including the ones
+	 * answered with an injected fault or a throttling 429.
+	 * @param identity the client id or email
+	 * @return the count
+	 */
+	public long credentialRequestsBy(String identity) {
+		return count(this.credentialRequestsByIdentity, identity);
 	}
 
 	/**
@@ -97,6 +109,7 @@ public final class Stats {
 	public void reset() {
 		this.requestsByPath.clear();
 		this.requestsByIdentity.clear();
+		this.credentialRequestsByIdentity.clear();
 		this.tokensIssued.reset();
 		this.loginsAccepted.reset();
 		this.loginsRejected.reset();
@@ -109,6 +122,10 @@ public final class Stats {
 			this.requestsByIdentity.computeIfAbsent(identity, (key) -> new LongAdder()).increment();
 		}
 		log(method + " " + path + " -> " + status + ((identity != null) ? " as " + identity : ""));
+	}
+
+	void recordCredentialRequest(String identity) {
+		this.credentialRequestsByIdentity.computeIfAbsent(identity, (key) -> new LongAdder()).increment();
 	}
 
 	void recordTokenIssued() {

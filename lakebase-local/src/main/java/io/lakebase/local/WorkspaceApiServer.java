@@ -87,7 +87,10 @@ final class WorkspaceApiServer implements AutoCloseable {
 		Identity caller = null;
 		String path = exchange.getRequestURI().getPath();
 		try {
-			if (path.equals("/.well-known/databricks-config")) {
+			if (this.faults.isWorkspaceDown()) {
+				reply = error(503, "TEMPORARILY_UNAVAILABLE", "The workspace is temporarily unavailable.");
+			}
+			else if (path.equals("/.well-known/databricks-config")) {
 				reply = hostMetadata();
 			}
 			else if (path.equals("/oidc/.well-known/oauth-authorization-server")) {
@@ -98,7 +101,10 @@ final class WorkspaceApiServer implements AutoCloseable {
 			}
 			else if (path.startsWith("/api/")) {
 				if (this.faults.isApiDown()) {
-					reply = error(503, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable.");
+					int status = this.faults.apiOutageStatus();
+					reply = (status == 503)
+							? error(503, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable.")
+							: error(status, "INTERNAL_ERROR", "The service failed to handle the request.");
 				}
 				else {
 					caller = authenticate(exchange);
@@ -200,10 +206,10 @@ final class WorkspaceApiServer implements AutoCloseable {
 		}
 		String method = exchange.getRequestMethod();
 		if (method.equals("POST") && path.equals(Stats.POSTGRES_CREDENTIALS_PATH)) {
-			return credentialReply(() -> autoscalingCredential(readJson(exchange), caller));
+			return credentialReply(caller, () -> autoscalingCredential(readJson(exchange), caller));
 		}
 		if (method.equals("POST") && path.equals(Stats.DATABASE_CREDENTIALS_PATH)) {
-			return credentialReply(() -> provisionedCredential(readJson(exchange), caller));
+			return credentialReply(caller, () -> provisionedCredential(readJson(exchange), caller));
 		}
 		if (method.equals("GET") && path.equals("/api/2.0/preview/scim/v2/Me")) {
 			return me(caller);
@@ -219,8 +225,14 @@ final class WorkspaceApiServer implements AutoCloseable {
 		return error(404, "ENDPOINT_NOT_FOUND", "No API found for '" + method + " " + path + "'");
 	}
 
-	private Reply credentialReply(IoSupplier<Reply> answer) throws IOException {
+	private Reply credentialReply(Identity caller, IoSupplier<Reply> answer) throws IOException {
+		this.stats.recordCredentialRequest(caller.name());
 		sleep(this.faults.credentialLatency());
+		Duration throttled = this.faults.takeCredentialRate();
+		if (throttled != null) {
+			Reply reply = error(429, "REQUEST_LIMIT_EXCEEDED", "Too many credential requests: please retry later.");
+			return new Reply(reply.status(), reply.body(), Long.toString(throttled.toSeconds()));
+		}
 		Faults.PlannedFailures failure = this.faults.takeCredentialFailure();
 		if (failure != null) {
 			String code = (failure.status() == 429) ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE";

@@ -1,6 +1,8 @@
 package io.lakebase.spring.benchmarks;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.lakebase.spring.autoconfigure.LakebaseAutoConfiguration;
@@ -41,6 +43,23 @@ final class BenchmarkApplications {
 	 * @return the running context
 	 */
 	ConfigurableApplicationContext start(Variant variant) {
+		return start(variant, arguments(variant));
+	}
+
+	/**
+	 * Starts the starter's application as users run it: with the startup check
+	 * ({@code lakebase.fail-fast}, on by default), which looks up the endpoint, obtains a
+	 * credential and logs in before the context is up.
+	 * @return the running context
+	 */
+	ConfigurableApplicationContext startWithStartupCheck() {
+		List<String> arguments = new ArrayList<>(List.of(arguments(Variant.STARTER)));
+		arguments.replaceAll((argument) -> argument.equals("--lakebase.fail-fast=false") ? "--lakebase.fail-fast=true"
+				: argument);
+		return start(Variant.STARTER, arguments.toArray(String[]::new));
+	}
+
+	private ConfigurableApplicationContext start(Variant variant, String[] arguments) {
 		Class<?>[] sources = (variant == Variant.GUIDE)
 				? new Class<?>[] { BenchmarkApplication.class, GuideConfiguration.class }
 				: new Class<?>[] { BenchmarkApplication.class };
@@ -49,7 +68,7 @@ final class BenchmarkApplications {
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);
 		// Command-line arguments outrank environment variables: the machine cannot change the set-up.
-		return application.run(arguments(variant));
+		return application.run(arguments);
 	}
 
 	private String[] arguments(Variant variant) {

@@ -6,6 +6,8 @@ import java.util.function.BooleanSupplier;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
+import org.springframework.context.ConfigurableApplicationContext;
+
 /**
  * The Hikari pool of one variant, with what must be closed along with it (for the starter, its
  * Spring context). The pool starts on the first {@code getConnection()}.
@@ -34,6 +36,17 @@ final class BenchmarkPool implements AutoCloseable {
 
 	HikariDataSource dataSource() {
 		return this.dataSource;
+	}
+
+	/**
+	 * Returns the Spring context that owns this pool (the starter's).
+	 * @return the context
+	 */
+	ConfigurableApplicationContext context() {
+		if (this.owner instanceof ConfigurableApplicationContext context) {
+			return context;
+		}
+		throw new IllegalStateException("The pool of variant " + this.variant.letter() + " has no Spring context");
 	}
 
 	Duration age() {

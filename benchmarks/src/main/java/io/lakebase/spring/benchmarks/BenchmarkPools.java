@@ -2,6 +2,7 @@ package io.lakebase.spring.benchmarks;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.jdbc.LakebaseConnector;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -57,8 +58,7 @@ final class BenchmarkPools {
 	private BenchmarkPool guide() {
 		WorkspaceClient workspaceClient = GuidePattern.workspaceClient(this.target.workspaceUrl(),
 				this.target.username(), this.target.clientSecret());
-		// The starter's context gets its workspace OAuth token while it starts (to discover the
-		// host and user): give A the same head start, so that only credential calls differ.
+		// A holds its workspace OAuth token before the first connection, as B does (see starter()).
 		workspaceClient.config().authenticate();
 		HikariDataSource dataSource = GuidePattern.dataSource(workspaceClient, this.target.endpoint(),
 				this.target.host(), this.target.port(), this.target.database(), this.target.username(), this.poolSize);
@@ -67,6 +67,10 @@ final class BenchmarkPools {
 
 	private BenchmarkPool starter() {
 		ConfigurableApplicationContext context = this.applications.start(Variant.STARTER);
+		// B starts with lakebase.fail-fast=false, so its start made no workspace call. Give it the
+		// head start A has: host and role resolved, OAuth token held. Only credential calls differ.
+		context.getBean(LakebaseConnector.class).resolve();
+		context.getBean(WorkspaceClient.class).config().authenticate();
 		return new BenchmarkPool(Variant.STARTER, context.getBean(HikariDataSource.class), context);
 	}
 

@@ -21,12 +21,13 @@ import java.util.Map;
  * @param throughput figure 4
  * @param startup figure 5
  * @param heapPerContext figure 6, in bytes per context
+ * @param health figure 7, the starter's health checks
  */
 record BenchmarkResults(BenchmarkOptions options, MachineDescription machine, double loadAverageAtEnd,
 		Instant startedAt, Duration runTime,
 		Duration tokenLifetime, PoolFillBenchmark.Result fill, List<PoolUse> longLivedPools,
 		Map<Variant, LoadResult> churn, ThroughputBenchmark.Result throughput, StartupBenchmark.Result startup,
-		Map<Variant, Long> heapPerContext) {
+		Map<Variant, Long> heapPerContext, HealthProbeBenchmark.Result health) {
 
 	RunPlan plan() {
 		return this.options.plan();

@@ -30,6 +30,9 @@ record Figure(String label, Unit unit, Map<Variant, Double> values, Map<Variant,
 	}
 
 	String cell(Variant variant) {
+		if (Double.isNaN(value(variant))) {
+			return "—";
+		}
 		String value = this.unit.format(value(variant));
 		String detail = this.details.get(variant);
 		return (detail != null) ? value + " " + detail : value;
@@ -43,7 +46,8 @@ record Figure(String label, Unit unit, Map<Variant, Double> values, Map<Variant,
 	 */
 	@Nullable Double ratio(Variant numerator, Variant denominator) {
 		double below = value(denominator);
-		return (below != 0) ? value(numerator) / below : null;
+		double above = value(numerator);
+		return (below != 0 && !Double.isNaN(below) && !Double.isNaN(above)) ? above / below : null;
 	}
 
 	/**
@@ -76,6 +80,14 @@ record Figure(String label, Unit unit, Map<Variant, Double> values, Map<Variant,
 			@Override
 			String format(double value) {
 				return String.format(Locale.ROOT, "%,.0f tx/s", value);
+			}
+		},
+
+		/** A count of events. */
+		COUNT {
+			@Override
+			String format(double value) {
+				return String.format(Locale.ROOT, "%,.0f", value);
 			}
 		},
 

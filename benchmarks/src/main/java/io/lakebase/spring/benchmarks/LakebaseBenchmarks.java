@@ -78,6 +78,7 @@ public final class LakebaseBenchmarks {
 			LongLivedPools longLived = LongLivedPools.open(pools, meter);
 			Map<Variant, LoadResult> churn;
 			ThroughputBenchmark.Result throughput;
+			HealthProbeBenchmark.Result health;
 			List<PoolUse> longLivedUses;
 			try {
 				for (Variant variant : Variant.values()) {
@@ -87,6 +88,9 @@ public final class LakebaseBenchmarks {
 				churn = new ChurnBenchmark(load, plan).run(longLived);
 				progress("figure 4: throughput");
 				throughput = new ThroughputBenchmark(load, plan).run(longLived);
+				progress("figure 7: health checks");
+				HealthProbeBenchmark healthProbes = new HealthProbeBenchmark(lakebase.stats());
+				health = longLived.use(Variant.STARTER, healthProbes::run);
 			}
 			finally {
 				longLivedUses = longLived.close();
@@ -99,7 +103,7 @@ public final class LakebaseBenchmarks {
 			Map<Variant, Long> heap = new HeapBenchmark(applications, plan).run();
 			results = new BenchmarkResults(options, machine, MachineDescription.currentLoadAverage(), startedAt,
 					Duration.ofNanos(System.nanoTime() - start), TOKEN_LIFETIME, fill, longLivedUses, churn, throughput,
-					startup, heap);
+					startup, heap, health);
 		}
 		List<Figure> figures = Figures.from(results);
 		String markdown = MarkdownReport.render(results, figures);

@@ -97,7 +97,8 @@ final class MarkdownReport {
 				+ " connections; median of " + Figures.count(plan.fillIterations(), "fill") + " after "
 				+ Figures.count(plan.fillWarmups(), "warm-up fill") + " per variant, in rotating order. B runs with "
 				+ "`lakebase.fail-fast=false`, so that its credential cache is empty at the first `getConnection()`; "
-				+ "A's workspace client already holds its OAuth token, as B's does after discovery. Hikari opens "
+				+ "both A's and B's workspace clients already hold their OAuth token, and B's host and role are "
+				+ "resolved, so that only credential calls differ. Hikari opens "
 				+ "connections one at a time on one thread and pauses 30 ms after each, for every variant.\n");
 		out.append("3. " + plan.threads() + " threads borrow a connection, run `SELECT 1`, keep the connection "
 				+ Figures.describe(plan.churnHold()) + " and return it, again and again, timing every "
@@ -111,14 +112,23 @@ final class MarkdownReport {
 		out.append("4. The same threads without hold or eviction: " + Figures.count(plan.throughputRounds(), "round")
 				+ " of " + Figures.describe(plan.throughputSlice())
 				+ " per variant, in rotating order; transactions completed per second in the median round.\n");
-		out.append("5. `SpringApplication.run` of a non-web application with auto-configuration, in this already warm "
-				+ "JVM; median of " + Figures.count(plan.startupIterations(), "start") + " after "
+		out.append("5a. `SpringApplication.run` of a non-web application with auto-configuration, in this already "
+				+ "warm JVM; median of " + Figures.count(plan.startupIterations(), "start") + " after "
 				+ Figures.count(plan.startupWarmups(), "warm-up start") + " per variant, in rotating order. No start "
-				+ "opens a connection (checked). Building a Databricks SDK client calls the workspace (A and B); B's "
-				+ "start also looks up the endpoint's host, which it needs for the JDBC URL.\n");
+				+ "opens a connection (checked): B runs with `lakebase.fail-fast=false`, which makes no workspace call "
+				+ "while the context starts.\n");
+		out.append("5b. Workspace API requests of one start, as the local Lakebase counts them: the client's own "
+				+ "(host metadata, OAuth discovery, token), lookups (endpoint, current user) and credentials. A and C "
+				+ "as in 5a; B started once more as users run it, with the startup check on (the default), which "
+				+ "looks up the endpoint (no host is configured), obtains a credential and logs in (then starts the "
+				+ "pool). A service principal's role is its client id: no user lookup.\n");
 		out.append("6. Heap in use after full collections (`System.gc()`, `MemoryMXBean`) with "
 				+ Figures.count(plan.heapContexts(), "context") + " of one variant open, less the heap in use before, "
 				+ "per context; pools not started. The starter's beans retain the difference between B and C.\n");
+		out.append("7. " + Figures.count(results.health().probes(), "call") + " of the starter's `lakebase` health "
+				+ "check (`LakebaseConnector.health`, as the actuator indicator calls it) on B's long-lived, settled pool; "
+				+ "physical logins as the local Lakebase counts them, per 100 checks. It logs in itself only when no "
+				+ "login has happened yet or the latest one failed.\n");
 		String failures = failures(results);
 		if (failures != null) {
 			out.append("\nFailed borrows or queries under load: ").append(failures).append(".\n");

@@ -33,8 +33,10 @@ class LakebaseBenchmarksSmokeTests {
 					(label) -> assertThat(label).startsWith("3a. Connection acquisition p50"),
 					(label) -> assertThat(label).startsWith("3b. Connection acquisition p99"),
 					(label) -> assertThat(label).startsWith("4. `SELECT 1` transactions per second"),
-					(label) -> assertThat(label).startsWith("5. Spring context start"),
-					(label) -> assertThat(label).startsWith("6. Retained heap"));
+					(label) -> assertThat(label).startsWith("5a. Spring context start"),
+					(label) -> assertThat(label).startsWith("5b. Workspace API requests per start"),
+					(label) -> assertThat(label).startsWith("6. Retained heap"),
+					(label) -> assertThat(label).startsWith("7. Physical logins per 100 `lakebase` health checks"));
 		for (Figure figure : report.figures()) {
 			assertThat(report.markdown()).contains("| " + figure.label() + " | " + figure.cell(Variant.GUIDE) + " | "
 					+ figure.cell(Variant.STARTER) + " | " + figure.cell(Variant.STATIC_PASSWORD) + " | ");
@@ -68,6 +70,24 @@ class LakebaseBenchmarksSmokeTests {
 			.hasSize(plan.fillWarmups() + plan.fillIterations() + 1)
 			.allSatisfy((pool) -> assertThat(pool.count().calls()).isOne());
 		assertThat(report.figures().get(0).target()).contains(": met");
+	}
+
+	@Test
+	void starterStartsWithoutWorkspaceCallsUnlessItChecksAndThenAddsOnlyTheLookupAndTheCredential() {
+		StartupBenchmark.Result startup = report.results().startup();
+		assertThat(startup.workspaceRequests().get(Variant.STARTER).total()).isZero();
+		WorkspaceRequests checked = startup.checkedStarterRequests();
+		assertThat(checked.lookup()).isEqualTo(1);
+		assertThat(checked.credential()).isEqualTo(1);
+		assertThat(checked.client()).isLessThanOrEqualTo(startup.workspaceRequests().get(Variant.GUIDE).client() + 1);
+		assertThat(report.figures().get(6).target()).contains(": met");
+	}
+
+	@Test
+	void healthChecksMakeNoLoginInSteadyState() {
+		assertThat(report.results().health().probes()).isEqualTo(HealthProbeBenchmark.PROBES);
+		assertThat(report.results().health().logins()).isZero();
+		assertThat(report.figures().get(8).target()).contains(": met");
 	}
 
 	@Test

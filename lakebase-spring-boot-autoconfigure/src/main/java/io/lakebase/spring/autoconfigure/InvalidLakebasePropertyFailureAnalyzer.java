@@ -1,17 +1,21 @@
 package io.lakebase.spring.autoconfigure;
 
+import io.lakebase.jdbc.LakebaseConfigurationException;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Turns an {@link InvalidLakebasePropertyException} into a report naming the property and the fix.
+ * Turns a {@link LakebaseConfigurationException} into a report naming the {@code lakebase.*}
+ * property and the fix.
  */
-class InvalidLakebasePropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidLakebasePropertyException> {
+class InvalidLakebasePropertyFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseConfigurationException> {
 
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, InvalidLakebasePropertyException cause) {
-		return new FailureAnalysis(cause.getMessage() + ".", "Update '" + cause.getProperty() + "': " + cause.getAction(),
-				cause);
+	protected FailureAnalysis analyze(Throwable rootFailure, LakebaseConfigurationException cause) {
+		String description = cause.getMessage();
+		return new FailureAnalysis(description.endsWith(".") ? description : description + ".",
+				"Update 'lakebase." + cause.getSetting() + "': " + cause.getAction(), cause);
 	}
 
 }

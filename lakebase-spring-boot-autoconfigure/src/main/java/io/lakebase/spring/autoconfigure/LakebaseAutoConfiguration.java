@@ -1,18 +1,16 @@
 package io.lakebase.spring.autoconfigure;
 
-import java.time.Clock;
-import java.time.Duration;
-
 import javax.sql.DataSource;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.spring.autoconfigure.credential.AutoscalingCredentialSource;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialListener;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialSource;
-import io.lakebase.spring.autoconfigure.credential.ProvisionedCredentialSource;
+import io.lakebase.jdbc.LakebaseConnectionSettings;
+import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseCredentialListener;
+import io.lakebase.jdbc.LakebaseCredentialSource;
+import io.lakebase.jdbc.LakebaseWorkspaceException;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,14 +23,16 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration for Databricks Lakebase: a {@link WorkspaceClient}, a cached source of
- * short-lived database credentials, and the connection details that make Boot's own Hikari
- * {@code DataSource} log in with them. Active when {@code lakebase.endpoint} or
- * {@code lakebase.instance} is set; backs off entirely when the application defines its own
- * {@link DataSource} or {@link JdbcConnectionDetails} (a Testcontainers service connection, say).
+ * short-lived database credentials, a {@link LakebaseConnector}, and the connection details that
+ * make Boot's own Hikari {@code DataSource} log in through it. Active when
+ * {@code lakebase.endpoint} or {@code lakebase.instance} is set; backs off entirely when the
+ * application defines its own {@link DataSource} or {@link JdbcConnectionDetails} (a
+ * Testcontainers service connection, say).
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({ WorkspaceClient.class, HikariDataSource.class, org.postgresql.Driver.class })
@@ -42,15 +42,19 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(LakebaseProperties.class)
 public final class LakebaseAutoConfiguration {
 
-	static final Duration MIN_TTL = Duration.ofMinutes(5);
-
-	static final Duration MAX_TTL = Duration.ofHours(1);
-
 	@Bean
 	@ConditionalOnMissingBean
-	WorkspaceClient lakebaseWorkspaceClient(LakebaseProperties properties) {
-		// Checked before the client makes its first network call.
-		LakebaseTarget target = LakebaseTarget.from(properties);
+	LakebaseConnectionDetails lakebaseConnectionDetails(LakebaseProperties properties) {
+		// Validated here, before any network call.
+		return new PropertiesLakebaseConnectionDetails(properties);
+	}
+
+	// Lazy: building a client already calls the workspace, which a start with
+	// lakebase.fail-fast=false must not do.
+	@Bean
+	@Lazy
+	@ConditionalOnMissingBean
+	WorkspaceClient lakebaseWorkspaceClient(LakebaseProperties properties, LakebaseConnectionDetails connectionDetails) {
 		LakebaseProperties.Workspace workspace = properties.getWorkspace();
 		DatabricksConfig config = new DatabricksConfig();
 		// Unset values stay null: the SDK then fills them from the environment and ~/.databrickscfg.
@@ -70,61 +74,59 @@ public final class LakebaseAutoConfiguration {
 			return new WorkspaceClient(config);
 		}
 		catch (RuntimeException ex) {
-			throw LakebaseDiscovery.workspaceFailure(config, target,
+			throw LakebaseWorkspaceException.of(config, connectionDetails.getSettings().target(),
 					"Could not configure the Databricks workspace client: " + ex.getMessage(), ex);
 		}
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	LakebaseConnectionDetails lakebaseConnectionDetails(LakebaseProperties properties, WorkspaceClient workspaceClient) {
-		return new PropertiesLakebaseConnectionDetails(properties, LakebaseTarget.from(properties), workspaceClient);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	LakebaseCredentialSource lakebaseCredentialSource(LakebaseProperties properties,
-			LakebaseConnectionDetails connectionDetails, WorkspaceClient workspaceClient) {
-		LakebaseTarget target = connectionDetails.getTarget();
-		if (target.flavour() == LakebaseTarget.Flavour.PROVISIONED) {
-			return new ProvisionedCredentialSource(workspaceClient, target.name(), Clock.systemUTC());
-		}
-		Duration ttl = properties.getCredential().getTtl();
-		if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-			throw new InvalidLakebasePropertyException("lakebase.credential.ttl", ttl.toString(),
-					"The credential lifetime " + ttl + " is outside what Lakebase issues (5 minutes to 1 hour)",
-					"Set lakebase.credential.ttl between 5m and 1h, or remove it to get 1h.");
-		}
-		return new AutoscalingCredentialSource(workspaceClient, target.name(), ttl, Clock.systemUTC());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	LakebaseCredentialCache lakebaseCredentialCache(LakebaseCredentialSource source, LakebaseProperties properties,
+	LakebaseCredentialCache lakebaseCredentialCache(LakebaseConnectionDetails connectionDetails,
+			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseProperties properties,
 			ObjectProvider<LakebaseCredentialListener> listeners) {
 		LakebaseProperties.Credential credential = properties.getCredential();
-		return new LakebaseCredentialCache(source, credential.getRefreshBefore(), credential.getFetchTimeout(),
-				Clock.systemUTC(), listeners.orderedStream().toList());
+		LakebaseCredentialSource source = LakebaseCredentialSource.forTarget(connectionDetails.getSettings().target(),
+				workspaceClient::getObject, credential.getTtl());
+		return LakebaseCredentialCache.builder(source)
+			.refreshBefore(credential.getRefreshBefore())
+			.fetchTimeout(credential.getFetchTimeout())
+			.listeners(listeners.orderedStream().toList())
+			.build();
 	}
 
 	@Bean
-	JdbcConnectionDetails lakebaseJdbcConnectionDetails(LakebaseConnectionDetails connectionDetails,
+	@ConditionalOnMissingBean
+	LakebaseConnector lakebaseConnector(LakebaseConnectionDetails connectionDetails,
+			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
 			LakebaseProperties properties) {
-		return new LakebaseJdbcConnectionDetails(connectionDetails, properties);
+		LakebaseConnectionSettings settings = connectionDetails.getSettings();
+		LakebaseConnector connector = LakebaseConnector.builder(settings)
+			.workspaceClient(workspaceClient::getObject)
+			.credentials(credentials)
+			.build();
+		if (properties.isFailFast()) {
+			// The startup check, before the DataSource exists and so before anything (a schema
+			// migration, say) uses it: a misconfiguration fails the start with a report.
+			try {
+				connector.verify(properties.getStartupTimeout());
+			}
+			catch (RuntimeException ex) {
+				connector.close();
+				throw ex;
+			}
+		}
+		return connector;
+	}
+
+	@Bean
+	JdbcConnectionDetails lakebaseJdbcConnectionDetails(LakebaseConnector connector) {
+		return new LakebaseJdbcConnectionDetails(connector);
 	}
 
 	@Bean
 	static LakebaseDataSourceBeanPostProcessor lakebaseDataSourceBeanPostProcessor(
-			ObjectProvider<LakebaseConnectionDetails> connectionDetails, ObjectProvider<LakebaseCredentialCache> cache,
-			ObjectProvider<LakebaseStartupCheck> startupCheck, Environment environment) {
-		return new LakebaseDataSourceBeanPostProcessor(connectionDetails, cache, startupCheck, environment);
-	}
-
-	@Bean
-	@ConditionalOnBooleanProperty(name = "lakebase.fail-fast", matchIfMissing = true)
-	LakebaseStartupCheck lakebaseStartupCheck(LakebaseCredentialCache cache,
-			LakebaseConnectionDetails connectionDetails, WorkspaceClient workspaceClient) {
-		return new LakebaseStartupCheck(cache, connectionDetails, workspaceClient.config());
+			ObjectProvider<LakebaseConnector> connector, Environment environment) {
+		return new LakebaseDataSourceBeanPostProcessor(connector, environment);
 	}
 
 }

@@ -1,41 +1,20 @@
 package io.lakebase.spring.autoconfigure;
 
+import io.lakebase.jdbc.LakebaseConnectionSettings;
+
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 
 /**
- * Where the Lakebase database is and who to log in as. The password is not part of it: it is a
- * short-lived credential from the {@code LakebaseCredentialCache}.
+ * Where Lakebase is and how to connect to it: the endpoint or instance, and the host, port,
+ * database, role, TLS and schema settings. Whole on its own: the starter reads nothing else to
+ * connect. The password is not part of it: it is a short-lived credential obtained at each login.
  */
 public interface LakebaseConnectionDetails extends ConnectionDetails {
 
 	/**
-	 * Returns the endpoint or instance connected to.
-	 * @return the target
+	 * Returns the connection settings, validated.
+	 * @return the settings
 	 */
-	LakebaseTarget getTarget();
-
-	/**
-	 * Returns the database host (never a pooled host: those refuse OAuth roles).
-	 * @return the host
-	 */
-	String getHost();
-
-	/**
-	 * Returns the database port.
-	 * @return the port
-	 */
-	int getPort();
-
-	/**
-	 * Returns the database name.
-	 * @return the database
-	 */
-	String getDatabase();
-
-	/**
-	 * Returns the Postgres role to log in as.
-	 * @return the user name
-	 */
-	String getUsername();
+	LakebaseConnectionSettings getSettings();
 
 }

@@ -7,6 +7,9 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
 
+import io.lakebase.jdbc.LakebaseConnectionException;
+import io.lakebase.jdbc.LakebaseConnectionInfo;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.NestedExceptionUtils;
@@ -22,12 +25,13 @@ class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Lakebase
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, LakebaseConnectionException cause) {
+		LakebaseConnectionInfo connection = cause.getConnection();
 		SQLException sqlException = cause.getSqlException();
 		String sqlState = (sqlException != null) ? String.valueOf(sqlException.getSQLState()) : "";
 		String serverMessage = String.valueOf(NestedExceptionUtils.getMostSpecificCause(cause).getMessage());
-		String where = cause.getTarget().name() + " at " + cause.getHost() + ":" + cause.getPort();
+		String where = connection.target().name() + " at " + connection.host() + ":" + connection.port();
 		if (findCause(cause, UnknownHostException.class) != null) {
-			return new FailureAnalysis("The Lakebase host '" + cause.getHost() + "' of " + cause.getTarget().name()
+			return new FailureAnalysis("The Lakebase host '" + connection.host() + "' of " + connection.target().name()
 					+ " is unknown: the name does not resolve.", unreachableAction(cause), cause);
 		}
 		if (findCause(cause, ConnectException.class) != null || findCause(cause, NoRouteToHostException.class) != null
@@ -36,28 +40,30 @@ class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Lakebase
 					unreachableAction(cause), cause);
 		}
 		if (sqlState.equals("28P01") || sqlState.equals("28000")) {
-			return new FailureAnalysis("Lakebase " + where + " rejected the login of role '" + cause.getUsername()
-					+ "' to database '" + cause.getDatabase() + "': " + serverMessage + ".", loginAction(cause,
+			return new FailureAnalysis("Lakebase " + where + " rejected the login of role '" + connection.username()
+					+ "' to database '" + connection.database() + "': " + serverMessage + ".", loginAction(cause,
 							serverMessage), cause);
 		}
 		if (sqlState.equals("3D000")) {
-			return new FailureAnalysis("The database '" + cause.getDatabase() + "' does not exist on Lakebase " + where
+			return new FailureAnalysis("The database '" + connection.database() + "' does not exist on Lakebase " + where
 					+ ".", "Set lakebase.database to an existing database (Lakebase creates databricks_postgres), "
-							+ "or create '" + cause.getDatabase() + "'.", cause);
+							+ "or create '" + connection.database() + "'.", cause);
 		}
 		return new FailureAnalysis(cause.getMessage() + ".", "Check lakebase.host, lakebase.port, lakebase.database "
-				+ "and lakebase.ssl.*, and that " + cause.getTarget().name() + " is running.", cause);
+				+ "and lakebase.ssl.*, and that " + connection.target().name() + " is running.", cause);
 	}
 
 	private String unreachableAction(LakebaseConnectionException cause) {
-		return "Check lakebase.host and lakebase.port (now " + cause.getHost() + ":" + cause.getPort()
-				+ "): remove lakebase.host to use the host the workspace reports for " + cause.getTarget().property()
+		LakebaseConnectionInfo connection = cause.getConnection();
+		return "Check lakebase.host and lakebase.port (now " + connection.host() + ":" + connection.port()
+				+ "): remove lakebase.host to use the host the workspace reports for lakebase." + connection.target().kind()
 				+ ", and keep the port 5432. Also check that this machine can reach it (outbound TCP 5432, proxy, "
 				+ "firewall, private link, IP access lists) and that the compute is not stopped.";
 	}
 
 	private String loginAction(LakebaseConnectionException cause, String serverMessage) {
-		String role = cause.getUsername();
+		LakebaseConnectionInfo connection = cause.getConnection();
+		String role = connection.username();
 		String quoted = "\"" + role.replace("\"", "\"\"") + "\"";
 		String identityType = CLIENT_ID.matcher(role).matches() ? "SERVICE_PRINCIPAL" : "USER";
 		String checkUser = serverMessage.contains("does not exist") ? ""
@@ -68,7 +74,7 @@ class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Lakebase
 				+ "databricks_superuser), run in the Lakebase SQL editor or psql:\n\n"
 				+ "    CREATE EXTENSION IF NOT EXISTS databricks_auth;\n"
 				+ "    SELECT databricks_create_role('" + role.replace("'", "''") + "', '" + identityType + "');\n"
-				+ "    GRANT CONNECT ON DATABASE " + cause.getDatabase() + " TO " + quoted + ";\n"
+				+ "    GRANT CONNECT ON DATABASE " + connection.database() + " TO " + quoted + ";\n"
 				+ "    GRANT USAGE, CREATE ON SCHEMA public TO " + quoted + ";\n"
 				+ "    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + quoted + ";\n\n"
 				+ "or add it in the Lakebase App (your project > branch > Roles & Databases > Add role > OAuth).";

@@ -1,10 +1,12 @@
 package io.lakebase.spring.autoconfigure;
 
-import java.time.Clock;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseConnectionException;
+import io.lakebase.jdbc.LakebaseConnector;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,49 +17,41 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.core.env.Environment;
 
 /**
- * Makes Boot's Hikari {@code dataSource} log in through a {@link LakebaseLoginDataSource} (the
- * cached credential, retried once with a fresh one when rejected), shortens its
- * {@code maxLifetime} to 45 minutes unless the user set one, so that connections are renewed well
- * within Lakebase's limits, and runs the startup check (when enabled) as soon as it is built.
+ * Makes Boot's Hikari {@code dataSource} open its physical connections through the
+ * {@link LakebaseConnector}'s login data source (the cached credential, replaced once when
+ * refused), and shortens its {@code maxLifetime} to 45 minutes unless the user set one, so that
+ * connections are renewed well within Lakebase's limits. After the startup check
+ * ({@code lakebase.fail-fast}), which the connector ran before the pool existed, it starts the
+ * pool, so that the first request finds connections ready.
  */
 final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, PriorityOrdered {
 
 	static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(45);
 
-	private final ObjectProvider<LakebaseConnectionDetails> details;
-
-	private final ObjectProvider<LakebaseCredentialCache> cache;
-
-	private final ObjectProvider<LakebaseStartupCheck> startupCheck;
+	private final ObjectProvider<LakebaseConnector> connector;
 
 	private final Environment environment;
 
-	LakebaseDataSourceBeanPostProcessor(ObjectProvider<LakebaseConnectionDetails> details,
-			ObjectProvider<LakebaseCredentialCache> cache, ObjectProvider<LakebaseStartupCheck> startupCheck,
-			Environment environment) {
-		this.details = details;
-		this.cache = cache;
-		this.startupCheck = startupCheck;
+	LakebaseDataSourceBeanPostProcessor(ObjectProvider<LakebaseConnector> connector, Environment environment) {
+		this.connector = connector;
 		this.environment = environment;
 	}
 
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
 		if (bean instanceof HikariDataSource dataSource && "dataSource".equals(beanName)) {
-			// Hikari opens physical connections through this data source rather than its own
-			// DriverDataSource: the jdbcUrl stays set for Boot's and Hikari's diagnostics.
-			dataSource.setDataSource(new LakebaseLoginDataSource(dataSource.getJdbcUrl(),
-					dataSource.getDataSourceProperties(), this.details.getObject(), this.cache.getObject(),
-					Clock.systemUTC()));
+			// Hikari hands spring.datasource.hikari.data-source-properties only to a DataSource it
+			// creates itself: the login data source takes them over.
+			dataSource.setDataSource(this.connector.getObject().dataSource(dataSource.getDataSourceProperties()));
 			Binder binder = Binder.get(this.environment);
 			if (!binder.bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
 				dataSource.setMaxLifetime(DEFAULT_MAX_LIFETIME.toMillis());
 			}
 			// Without the startup check, the pool starts empty rather than failing the first
-			// request when the credential API is briefly unavailable; requests then wait for a
-			// connection up to Hikari's connection timeout.
-			if (this.startupCheck.getIfAvailable() == null
-					&& !binder.bind("spring.datasource.hikari.initialization-fail-timeout", Long.class).isBound()) {
+			// request when Lakebase or the workspace is briefly unavailable; requests then wait for
+			// a connection up to Hikari's connection timeout.
+			boolean failFast = binder.bind("lakebase.fail-fast", Boolean.class).orElse(true);
+			if (!failFast && !binder.bind("spring.datasource.hikari.initialization-fail-timeout", Long.class).isBound()) {
 				dataSource.setInitializationFailTimeout(-1);
 			}
 		}
@@ -66,8 +60,15 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-		if (bean instanceof HikariDataSource dataSource && "dataSource".equals(beanName)) {
-			this.startupCheck.ifAvailable((check) -> check.check(dataSource));
+		if (bean instanceof HikariDataSource dataSource && "dataSource".equals(beanName)
+				&& Binder.get(this.environment).bind("lakebase.fail-fast", Boolean.class).orElse(true)) {
+			LakebaseConnector connector = this.connector.getObject();
+			try (Connection connection = dataSource.getConnection()) {
+				// Open: the pool fills in the background.
+			}
+			catch (SQLException ex) {
+				throw new LakebaseConnectionException(connector.resolve(), ex);
+			}
 		}
 		return bean;
 	}

@@ -2,6 +2,7 @@ package io.lakebase.spring.autoconfigure;
 
 import java.time.Duration;
 
+import io.lakebase.jdbc.SslMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -54,10 +55,16 @@ public class LakebaseProperties {
 	private @Nullable String schema;
 
 	/**
-	 * Whether to obtain a credential and open a connection at startup, so that a misconfiguration
-	 * fails the start rather than the first request.
+	 * Whether to look up the endpoint or instance, obtain a credential and open a connection at
+	 * startup, so that a misconfiguration fails the start rather than the first request.
 	 */
 	private boolean failFast = true;
+
+	/**
+	 * How long the startup check retries transient failures (throttling, an unavailable API,
+	 * timeouts, refused connections) before the start fails.
+	 */
+	private Duration startupTimeout = Duration.ofSeconds(60);
 
 	private final Ssl ssl = new Ssl();
 
@@ -137,6 +144,14 @@ public class LakebaseProperties {
 		this.failFast = failFast;
 	}
 
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
 	public Ssl getSsl() {
 		return this.ssl;
 	}
@@ -210,39 +225,6 @@ public class LakebaseProperties {
 	}
 
 	/**
-	 * PgJDBC SSL modes.
-	 */
-	public enum SslMode {
-
-		/** No TLS (Lakebase refuses such connections). */
-		DISABLE,
-
-		/** TLS only if the server insists. */
-		ALLOW,
-
-		/** TLS if the server offers it. */
-		PREFER,
-
-		/** TLS without checking the server certificate. */
-		REQUIRE,
-
-		/** TLS, checking that a trusted authority signed the server certificate. */
-		VERIFY_CA,
-
-		/** TLS, checking the server certificate and that it names the host. */
-		VERIFY_FULL;
-
-		/**
-		 * Returns the value PgJDBC expects for {@code sslmode}.
-		 * @return the PgJDBC value, such as {@code verify-full}
-		 */
-		public String jdbcValue() {
-			return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-		}
-
-	}
-
-	/**
 	 * Settings of the short-lived database credentials.
 	 */
 	public static class Credential {
@@ -260,7 +242,8 @@ public class LakebaseProperties {
 		private Duration refreshBefore = Duration.ofMinutes(5);
 
 		/**
-		 * How long opening a connection waits for a credential when no valid one is cached.
+		 * How long one call to the credential API may take, whatever Retry-After it answers, and
+		 * how long opening a connection waits for a credential when no valid one is cached.
 		 */
 		private Duration fetchTimeout = Duration.ofSeconds(10);
 

@@ -3,8 +3,11 @@ package io.lakebase.spring.autoconfigure;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
 
 import com.databricks.sdk.core.DatabricksError;
+import io.lakebase.jdbc.LakebaseTarget;
+import io.lakebase.jdbc.LakebaseWorkspaceException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -61,6 +64,11 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 			return "Check lakebase.workspace.host (or DATABRICKS_HOST), " + cause.getWorkspaceHost()
 					+ ", and that this machine can reach it over HTTPS (proxy, firewall, private link, IP access lists).";
 		}
+		if (status == 429 || status == 503 || findCause(cause, TimeoutException.class) != null) {
+			return "The workspace throttled the credential API, was unavailable or did not answer for the whole "
+					+ "startup timeout. Raise lakebase.startup-timeout (now giving up after it), or set "
+					+ "lakebase.fail-fast=false so that the application starts and connects once the API answers.";
+		}
 		if (status == 401 || chain.contains("invalid_client")) {
 			return invalidCredentials(cause);
 		}
@@ -79,9 +87,9 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 		}
 		if (error == null && cause.getCause() == null) {
 			return "Wait until the " + noun(cause.getTarget()) + " is running and retry, or check "
-					+ cause.getTarget().property() + ".";
+					+ property(cause.getTarget()) + ".";
 		}
-		return "Check " + cause.getTarget().property() + " and the lakebase.workspace.* settings "
+		return "Check " + property(cause.getTarget()) + " and the lakebase.workspace.* settings "
 				+ "(or the DATABRICKS_* environment variables), and the status of the workspace.";
 	}
 
@@ -121,6 +129,10 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 
 	private static boolean isWithoutCredentials(String chain) {
 		return chain.contains("cannot configure default credentials");
+	}
+
+	private static String property(LakebaseTarget target) {
+		return "lakebase." + target.kind();
 	}
 
 	private static String noun(LakebaseTarget target) {

@@ -1,64 +1,60 @@
 package io.lakebase.spring.autoconfigure;
 
-import com.databricks.sdk.WorkspaceClient;
-import org.jspecify.annotations.Nullable;
+import io.lakebase.jdbc.LakebaseConfigurationException;
+import io.lakebase.jdbc.LakebaseConnectionSettings;
+import io.lakebase.jdbc.LakebaseTarget;
 
 import org.springframework.util.StringUtils;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Adapts {@link LakebaseProperties} to {@link LakebaseConnectionDetails}, looking up the host and
- * user name from the workspace (once, on first use) when they are not configured, and checking
- * them when they are.
+ * Adapts {@link LakebaseProperties} to {@link LakebaseConnectionDetails}: reads and validates the
+ * settings once, before any network call.
  */
 final class PropertiesLakebaseConnectionDetails implements LakebaseConnectionDetails {
 
-	private final LakebaseProperties properties;
+	private final LakebaseConnectionSettings settings;
 
-	private final LakebaseTarget target;
-
-	private final SingletonSupplier<String> host;
-
-	private final SingletonSupplier<String> username;
-
-	PropertiesLakebaseConnectionDetails(LakebaseProperties properties, LakebaseTarget target,
-			WorkspaceClient workspaceClient) {
-		this.properties = properties;
-		this.target = target;
-		LakebaseDiscovery discovery = new LakebaseDiscovery(workspaceClient, target);
-		String configuredHost = trimmed(properties.getHost());
-		String configuredUsername = trimmed(properties.getUsername());
-		this.host = SingletonSupplier.of(() -> discovery.host(configuredHost));
-		this.username = SingletonSupplier.of(() -> discovery.username(configuredUsername));
+	PropertiesLakebaseConnectionDetails(LakebaseProperties properties) {
+		LakebaseProperties.Ssl ssl = properties.getSsl();
+		this.settings = LakebaseConnectionSettings.builder(target(properties))
+			.host(properties.getHost())
+			.port(properties.getPort())
+			.database(properties.getDatabase())
+			.username(properties.getUsername())
+			.schema(properties.getSchema())
+			.sslMode(ssl.getMode())
+			.sslRootCert(ssl.getRootCert())
+			.sslCert(ssl.getCert())
+			.sslKey(ssl.getKey())
+			.build();
 	}
 
 	@Override
-	public LakebaseTarget getTarget() {
-		return this.target;
+	public LakebaseConnectionSettings getSettings() {
+		return this.settings;
 	}
 
-	@Override
-	public String getHost() {
-		return this.host.obtain();
-	}
-
-	@Override
-	public int getPort() {
-		return this.properties.getPort();
-	}
-
-	@Override
-	public String getDatabase() {
-		return this.properties.getDatabase();
-	}
-
-	@Override
-	public String getUsername() {
-		return this.username.obtain();
-	}
-
-	private static @Nullable String trimmed(@Nullable String value) {
-		return StringUtils.hasText(value) ? value.trim() : null;
+	static LakebaseTarget target(LakebaseProperties properties) {
+		String endpoint = properties.getEndpoint();
+		String instance = properties.getInstance();
+		boolean hasEndpoint = StringUtils.hasText(endpoint);
+		boolean hasInstance = StringUtils.hasText(instance);
+		if (hasEndpoint && hasInstance) {
+			throw new LakebaseConfigurationException("endpoint", endpoint,
+					"Both lakebase.endpoint and lakebase.instance are set (instance '" + instance + "')",
+					"Set lakebase.endpoint for a Lakebase Autoscaling project or lakebase.instance for a "
+							+ "Provisioned instance, not both.");
+		}
+		if (hasEndpoint) {
+			return LakebaseTarget.endpoint(endpoint);
+		}
+		if (hasInstance) {
+			return LakebaseTarget.instance(instance);
+		}
+		throw new LakebaseConfigurationException("endpoint", null,
+				"Neither lakebase.endpoint nor lakebase.instance is set",
+				"Set lakebase.endpoint to projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id> "
+						+ "(Autoscaling) or lakebase.instance to the instance name (Provisioned).");
 	}
 
 }

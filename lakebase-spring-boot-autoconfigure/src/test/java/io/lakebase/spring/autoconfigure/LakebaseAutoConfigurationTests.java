@@ -6,51 +6,45 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
 import com.databricks.sdk.WorkspaceClient;
-import com.databricks.sdk.core.DatabricksConfig;
 import com.jayway.jsonpath.JsonPath;
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.spring.autoconfigure.credential.AutoscalingCredentialSource;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialSource;
-import io.lakebase.spring.autoconfigure.credential.ProvisionedCredentialSource;
-import io.lakebase.local.Identity;
-import io.lakebase.local.LocalLakebase;
-import io.lakebase.local.LocalLakebaseExtension;
+import io.lakebase.jdbc.LakebaseConfigurationException;
+import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseTarget;
+import io.lakebase.jdbc.SslMode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link LakebaseAutoConfiguration} that need no workspace: host and user are configured,
- * and nothing is fetched because the startup check is off.
+ * Wiring tests for {@link LakebaseAutoConfiguration}, without any server: with the startup check
+ * off nothing calls the workspace, whose address here refuses every connection.
  */
 class LakebaseAutoConfigurationTests {
 
 	private static final String ENDPOINT = "projects/shop/branches/production/endpoints/primary";
 
-	// The SDK contacts the workspace when a client is built: a local one answers at once.
-	@RegisterExtension
-	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(
-			LocalLakebase.builder().identity(Identity.user("jane@example.com", "dapi-test")));
+	private static final String CLOSED_WORKSPACE = "http://127.0.0.1:" + closedPort();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class, DataSourceAutoConfiguration.class))
-		.withInitializer((context) -> TestPropertyValues
-			.of("lakebase.workspace.host=" + lakebase.get().workspaceUrl(), "lakebase.workspace.token=dapi-test")
-			.applyTo(context))
-		.withPropertyValues("lakebase.host=db.example.invalid", "lakebase.username=app-client-id",
-				"lakebase.fail-fast=false");
+		.withPropertyValues("lakebase.workspace.host=" + CLOSED_WORKSPACE, "lakebase.workspace.token=dapi-test",
+				"lakebase.host=db.example.invalid", "lakebase.username=app-client-id", "lakebase.fail-fast=false");
 
 	@Test
 	void whenNoEndpointOrInstanceThenInactive() {
@@ -73,7 +67,7 @@ class LakebaseAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidLakebasePropertyException.class)
+				.isInstanceOf(LakebaseConfigurationException.class)
 				.hasMessageContaining("Both lakebase.endpoint and lakebase.instance are set"));
 	}
 
@@ -83,7 +77,7 @@ class LakebaseAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.isInstanceOf(InvalidLakebasePropertyException.class)
+				.isInstanceOf(LakebaseConfigurationException.class)
 				.hasMessageContaining("'shop/primary' is not of the form projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id>"));
 	}
 
@@ -93,8 +87,8 @@ class LakebaseAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.isInstanceOfSatisfying(InvalidLakebasePropertyException.class,
-						(ex) -> assertThat(ex.getProperty()).isEqualTo("lakebase.credential.ttl")));
+				.isInstanceOfSatisfying(LakebaseConfigurationException.class,
+						(ex) -> assertThat(ex.getSetting()).isEqualTo("credential.ttl")));
 	}
 
 	@Test
@@ -104,15 +98,16 @@ class LakebaseAutoConfigurationTests {
 					"spring.datasource.hikari.maximum-pool-size=7")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(LakebaseCredentialCache.class)
-					.hasSingleBean(WorkspaceClient.class)
-					.getBean(LakebaseCredentialSource.class)
-					.isInstanceOf(AutoscalingCredentialSource.class);
+					.hasSingleBean(LakebaseConnector.class)
+					.hasSingleBean(WorkspaceClient.class);
+				LakebaseConnector connector = context.getBean(LakebaseConnector.class);
+				assertThat(connector.settings().target()).isEqualTo(LakebaseTarget.endpoint(ENDPOINT));
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 				assertThat(dataSource.getJdbcUrl()).isEqualTo(
 						"jdbc:postgresql://db.example.invalid:5432/databricks_postgres?sslmode=require&currentSchema=orders");
 				assertThat(dataSource.getUsername()).isEqualTo("app-client-id");
 				assertThat(dataSource.getPassword()).isNull();
-				assertThat(dataSource.getDataSource()).isInstanceOf(LakebaseLoginDataSource.class);
+				assertThat(dataSource.getDataSource()).isSameAs(connector.dataSource());
 				assertThat(dataSource.getMaxLifetime()).isEqualTo(45 * 60 * 1000L);
 				assertThat(dataSource.getMaximumPoolSize()).isEqualTo(7);
 				assertThat(context.getBean(JdbcConnectionDetails.class)).isInstanceOf(LakebaseJdbcConnectionDetails.class);
@@ -122,8 +117,25 @@ class LakebaseAutoConfigurationTests {
 	@Test
 	void instanceUsesProvisionedCredentials() {
 		this.contextRunner.withPropertyValues("lakebase.instance=orders")
-			.run((context) -> assertThat(context).getBean(LakebaseCredentialSource.class)
-				.isInstanceOf(ProvisionedCredentialSource.class));
+			.run((context) -> assertThat(context.getBean(LakebaseCredentialCache.class).toString())
+				.contains("ProvisionedCredentialSource[instance=orders]"));
+	}
+
+	@Test
+	void whenFailFastIsOffThenTheStartCallsNoWorkspace() {
+		// The workspace address refuses connections: a start that called it would log or fail.
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.host=", "lakebase.username=")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeanFactory().getBeanDefinition("lakebaseWorkspaceClient").isLazyInit()).isTrue();
+				assertThat(context.getBeanFactory().containsSingleton("lakebaseWorkspaceClient")).isFalse();
+				LakebaseConnector connector = context.getBean(LakebaseConnector.class);
+				assertThat(connector.resolved()).isEmpty();
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				assertThat(dataSource.getJdbcUrl()).contains(LakebaseConnector.UNDISCOVERED_HOST);
+				assertThat(dataSource.getUsername()).isNull();
+				assertThat(dataSource.getInitializationFailTimeout()).isEqualTo(-1);
+			});
 	}
 
 	@Test
@@ -150,12 +162,12 @@ class LakebaseAutoConfigurationTests {
 			assertThat(properties.getPort()).isEqualTo(5432);
 			assertThat(properties.getDatabase()).isEqualTo("databricks_postgres");
 			assertThat(new LakebaseProperties().isFailFast()).isTrue();
-			assertThat(properties.getSsl().getMode()).isEqualTo(LakebaseProperties.SslMode.REQUIRE);
+			assertThat(properties.getSsl().getMode()).isEqualTo(SslMode.REQUIRE);
+			assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofSeconds(60));
 			assertThat(properties.getCredential().getTtl()).hasHours(1);
 			assertThat(properties.getCredential().getRefreshBefore()).hasMinutes(5);
 			assertThat(properties.getCredential().getFetchTimeout()).hasSeconds(10);
 			assertThat(properties.getWorkspace().getHttpTimeout()).hasSeconds(10);
-			assertThat(context.getBean(WorkspaceClient.class).config().getHttpTimeoutSeconds()).isEqualTo(10);
 		});
 	}
 
@@ -198,12 +210,14 @@ class LakebaseAutoConfigurationTests {
 			assertThat(properties).extracting((property) -> property.get("name"))
 				.contains("lakebase.enabled", "lakebase.endpoint", "lakebase.instance", "lakebase.host", "lakebase.port",
 						"lakebase.database", "lakebase.username", "lakebase.schema", "lakebase.fail-fast",
+						"lakebase.startup-timeout",
 						"lakebase.ssl.mode", "lakebase.ssl.root-cert", "lakebase.ssl.cert", "lakebase.ssl.key",
 						"lakebase.credential.ttl", "lakebase.credential.refresh-before",
 						"lakebase.credential.fetch-timeout", "lakebase.workspace.host", "lakebase.workspace.client-id",
 						"lakebase.workspace.client-secret", "lakebase.workspace.token", "lakebase.workspace.profile",
 						"lakebase.workspace.config-file", "lakebase.workspace.auth-type",
-						"lakebase.workspace.http-timeout", "management.health.lakebase.enabled");
+						"lakebase.workspace.http-timeout", "management.health.lakebase.enabled",
+						"management.health.lakebase.timeout");
 			assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 				.as("description of %s", property.get("name"))
 				.isNotBlank());
@@ -255,10 +269,19 @@ class LakebaseAutoConfigurationTests {
 
 		@Bean
 		WorkspaceClient userWorkspaceClient() {
-			return new WorkspaceClient(
-					new DatabricksConfig().setHost(lakebase.get().workspaceUrl()).setToken("dapi-test"));
+			// The constructor for mocks: no configuration to resolve, no call.
+			return new WorkspaceClient(true);
 		}
 
+	}
+
+	private static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

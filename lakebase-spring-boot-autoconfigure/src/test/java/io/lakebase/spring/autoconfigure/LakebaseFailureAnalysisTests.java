@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.databricks.sdk.core.DatabricksException;
+import io.lakebase.jdbc.LakebaseTarget;
+import io.lakebase.jdbc.LakebaseWorkspaceException;
 import io.lakebase.local.Endpoint;
 import io.lakebase.local.Identity;
 import io.lakebase.local.LocalLakebase;
@@ -188,19 +191,19 @@ class LakebaseFailureAnalysisTests {
 	@Test
 	void usernameIsNotTheServicePrincipalClientId(CapturedOutput output) {
 		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.username=Orders Service");
-		assertThat(report.getDescription()).contains("lakebase.username 'Orders Service' is not the client id",
+		assertThat(report.getDescription()).contains("The username 'Orders Service' is not the client id",
 				SERVICE_PRINCIPAL.name());
-		assertThat(report.getAction()).startsWith("Update 'lakebase.username'")
-			.contains("Remove lakebase.username", "set it to " + SERVICE_PRINCIPAL.name());
+		assertThat(report.getAction()).startsWith("Update 'lakebase.username': Remove it")
+			.contains("set it to " + SERVICE_PRINCIPAL.name());
 	}
 
 	@Test
 	void tlsDisabledForARemoteHost(CapturedOutput output) {
 		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=disable",
 				"lakebase.host=instance-1.database.cloud.databricks.com");
-		assertThat(report.getDescription()).contains("lakebase.ssl.mode=disable",
-				"instance-1.database.cloud.databricks.com", "only accepts encrypted connections");
-		assertThat(report.getAction()).startsWith("Update 'lakebase.ssl.mode'").contains("verify-full");
+		assertThat(report.getDescription()).contains("SSL mode 'disable'",
+				"instance-1.database.cloud.databricks.com", "not a loopback address", "only accepts encrypted connections");
+		assertThat(report.getAction()).startsWith("Update 'lakebase.ssl.mode'").contains("verify-full", "require");
 	}
 
 	@Test
@@ -220,7 +223,9 @@ class LakebaseFailureAnalysisTests {
 
 	@Test
 	void unreachableDatabaseHost(CapturedOutput output) {
-		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.port=1");
+		// A refused connection may be a compute still starting: retried, here for two seconds only.
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.port=1",
+				"lakebase.startup-timeout=2s");
 		assertThat(report.getDescription()).contains("Could not reach Lakebase", "127.0.0.1:1", "refused");
 		assertThat(report.getAction()).startsWith("Check lakebase.host and lakebase.port (now 127.0.0.1:1)");
 	}
@@ -239,20 +244,29 @@ class LakebaseFailureAnalysisTests {
 				"lakebase.host=pooler.lakebase.invalid");
 		assertThat(report.getDescription()).contains("'pooler.lakebase.invalid' is the pooled (PgBouncer) host",
 				"does not accept OAuth database credentials");
-		assertThat(report.getAction()).startsWith("Update 'lakebase.host'")
-			.contains("Remove lakebase.host", lakebase.get().host());
+		assertThat(report.getAction()).startsWith("Update 'lakebase.host': Remove it")
+			.contains(lakebase.get().host());
 	}
 
 	@Test
 	void unreachableWorkspaceIsReportedWithTheWorkspaceHost() {
 		// Not started for real: the SDK retries a refused workspace for about 25 seconds.
-		LakebaseTarget target = new LakebaseTarget(LakebaseTarget.Flavour.AUTOSCALING, LocalLakebase.DEFAULT_ENDPOINT);
+		LakebaseTarget target = LakebaseTarget.endpoint(LocalLakebase.DEFAULT_ENDPOINT);
 		LakebaseWorkspaceException failure = new LakebaseWorkspaceException(
-				"Could not authenticate to the workspace in workspace https://nowhere.invalid", target,
+				"Could not look up the endpoint in workspace https://nowhere.invalid", target,
 				"https://nowhere.invalid", "oauth-m2m",
 				new DatabricksException("Request failed", new UnknownHostException("nowhere.invalid")));
 		FailureAnalysis report = new LakebaseWorkspaceFailureAnalyzer().analyze(failure);
 		assertThat(report.getAction()).startsWith("Check lakebase.workspace.host (or DATABRICKS_HOST)");
+	}
+
+	@Test
+	void credentialApiThrottledForTheWholeStartupTimeout(CapturedOutput output) {
+		lakebase.get().faults().failNextCredentialRequests(1000, 429, Duration.ofSeconds(1));
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.startup-timeout=3s");
+		assertThat(report.getDescription()).contains("Could not obtain a database credential for "
+				+ LocalLakebase.DEFAULT_ENDPOINT + " within PT3S");
+		assertThat(report.getAction()).contains("lakebase.startup-timeout", "lakebase.fail-fast=false");
 	}
 
 	private Map<String, String> properties(Identity identity) {

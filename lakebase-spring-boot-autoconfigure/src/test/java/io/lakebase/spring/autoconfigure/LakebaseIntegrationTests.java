@@ -2,6 +2,7 @@ package io.lakebase.spring.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +15,14 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import com.databricks.sdk.WorkspaceClient;
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.local.Identity;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseConnectionInfo;
+import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.spring.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
 import io.lakebase.spring.autoconfigure.health.LakebaseHealthIndicator;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +41,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.util.TestPropertyValues;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * End-to-end tests of the starter on a local Lakebase: the real Databricks SDK, HikariCP, PgJDBC
@@ -72,15 +77,27 @@ class LakebaseIntegrationTests {
 	void autoscalingEndpointDiscoversHostAndServicePrincipalUser(CapturedOutput output) {
 		servicePrincipalContext().run((context) -> {
 			assertThat(context).hasNotFailed();
-			LakebaseConnectionDetails details = context.getBean(LakebaseConnectionDetails.class);
-			assertThat(details.getHost()).isEqualTo("127.0.0.1");
-			assertThat(details.getUsername()).isEqualTo(SERVICE_PRINCIPAL.name());
+			LakebaseConnectionInfo connection = context.getBean(LakebaseConnector.class).resolved().orElseThrow();
+			assertThat(connection.host()).isEqualTo("127.0.0.1");
+			assertThat(connection.username()).isEqualTo(SERVICE_PRINCIPAL.name());
 			assertThat(whoAmI(context.getBean(DataSource.class))).containsExactly(SERVICE_PRINCIPAL.name(),
 					"databricks_postgres");
-			// The startup check fetched the one credential; the pool reused it.
+			// The startup check fetched the one credential; the pool reused it. A service principal's
+			// role is its client id: no user lookup.
 			assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
+			assertThat(lakebase.get().stats().requests("/api/2.0/preview/scim/v2/Me")).isZero();
 			assertNoSecretIn(output.getAll(), context.getBean(LakebaseCredentialCache.class));
 		});
+	}
+
+	@Test
+	void theWorkspaceClientWaitsTenSecondsPerRequestInsteadOfTheSdksFiveMinutes() {
+		servicePrincipalContext().withPropertyValues("lakebase.fail-fast=false")
+			.run((context) -> assertThat(context.getBean(WorkspaceClient.class).config().getHttpTimeoutSeconds())
+				.isEqualTo(10));
+		servicePrincipalContext().withPropertyValues("lakebase.fail-fast=false", "lakebase.workspace.http-timeout=3s")
+			.run((context) -> assertThat(context.getBean(WorkspaceClient.class).config().getHttpTimeoutSeconds())
+				.isEqualTo(3));
 	}
 
 	@Test
@@ -93,7 +110,8 @@ class LakebaseIntegrationTests {
 				.applyTo(context))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(LakebaseConnectionDetails.class).getUsername()).isEqualTo(USER.name());
+				assertThat(context.getBean(LakebaseConnector.class).resolved().orElseThrow().username())
+					.isEqualTo(USER.name());
 				assertThat(whoAmI(context.getBean(DataSource.class))).containsExactly(USER.name(),
 						"databricks_postgres");
 				assertThat(lakebase.get().stats().requests("/api/2.0/database/credentials")).isEqualTo(1);
@@ -101,38 +119,36 @@ class LakebaseIntegrationTests {
 	}
 
 	@Test
-	void concurrentConnectionOpensOnAColdCacheMakeOneCredentialCall() {
-		servicePrincipalContext().withPropertyValues("lakebase.fail-fast=false",
-				"spring.datasource.hikari.maximum-pool-size=10", "spring.datasource.hikari.minimum-idle=0")
-			.run((context) -> {
-				DataSource dataSource = context.getBean(DataSource.class);
-				ExecutorService threads = Executors.newFixedThreadPool(10);
-				CountDownLatch start = new CountDownLatch(1);
-				CountDownLatch allOpen = new CountDownLatch(10);
-				try {
-					List<Future<String>> users = new ArrayList<>();
-					for (int i = 0; i < 10; i++) {
-						users.add(threads.submit(() -> {
-							start.await();
-							try (Connection connection = dataSource.getConnection()) {
-								allOpen.countDown();
-								// Hold every connection until all ten are open: ten physical logins.
-								allOpen.await(30, TimeUnit.SECONDS);
-								return whoAmI(connection)[0];
-							}
-						}));
-					}
-					start.countDown();
-					for (Future<String> user : users) {
-						assertThat(user.get(60, TimeUnit.SECONDS)).isEqualTo(SERVICE_PRINCIPAL.name());
-					}
+	void concurrentLoginsOnAColdCacheMakeOneCredentialCall() {
+		// Hikari opens connections on one thread: ten threads logging in through the login data source
+		// at once are what makes callers of the credential cache truly concurrent.
+		servicePrincipalContext().withPropertyValues("lakebase.fail-fast=false").run((context) -> {
+			DataSource logins = context.getBean(LakebaseConnector.class).dataSource();
+			ExecutorService threads = Executors.newFixedThreadPool(10);
+			CountDownLatch start = new CountDownLatch(1);
+			try {
+				List<Future<String>> users = new ArrayList<>();
+				for (int i = 0; i < 10; i++) {
+					users.add(threads.submit(() -> {
+						start.await();
+						try (Connection connection = logins.getConnection()) {
+							return whoAmI(connection)[0];
+						}
+					}));
 				}
-				finally {
-					threads.shutdownNow();
+				start.countDown();
+				for (Future<String> user : users) {
+					assertThat(user.get(60, TimeUnit.SECONDS)).isEqualTo(SERVICE_PRINCIPAL.name());
 				}
-				assertThat(lakebase.get().stats().loginsAccepted()).isGreaterThanOrEqualTo(10);
-				assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
-			});
+			}
+			finally {
+				threads.shutdownNow();
+			}
+			assertThat(lakebase.get().stats().loginsAccepted()).isEqualTo(10);
+			assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
+			assertThat(lakebase.get().stats().requests("/api/2.0/postgres/" + LocalLakebase.DEFAULT_ENDPOINT))
+				.isEqualTo(1);
+		});
 	}
 
 	@Test
@@ -159,25 +175,34 @@ class LakebaseIntegrationTests {
 				.containsEntry("endpoint", LocalLakebase.DEFAULT_ENDPOINT)
 				.containsEntry("host", "127.0.0.1")
 				.containsEntry("database", "databricks_postgres")
-				.containsEntry("currentUser", SERVICE_PRINCIPAL.name())
-				.containsKey("credential");
+				.containsEntry("username", SERVICE_PRINCIPAL.name())
+				.containsKeys("credential", "lastLogin")
+				.doesNotContainKey("error");
 			@SuppressWarnings("unchecked")
 			Map<String, Object> credential = (Map<String, Object>) health.getDetails().get("credential");
-			assertThat(credential).containsKeys("expiresAt", "expiresIn", "lastRefresh")
-				.doesNotContainKey("lastRefreshError");
+			assertThat(credential).containsOnlyKeys("expiresAt", "expiresIn", "lastRefresh");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> lastLogin = (Map<String, Object>) health.getDetails().get("lastLogin");
+			assertThat(lastLogin).containsOnlyKeys("outcome", "at").containsEntry("outcome", "success");
 			assertNoSecretIn(health.toString(), context.getBean(LakebaseCredentialCache.class));
 		});
 	}
 
 	@Test
-	void healthIsDownWhenLoginsAreRefused() {
-		servicePrincipalContext().run((context) -> {
+	void healthIsDownWhenLoginsAreRefusedEvenWithAFreshCredential() {
+		servicePrincipalContext().withPropertyValues("spring.datasource.hikari.connection-timeout=2000").run((context) -> {
 			lakebase.get().faults().rejectLogins(true);
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			dataSource.getHikariPoolMXBean().softEvictConnections();
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> whoAmI(dataSource));
 			Health health = context.getBean(LakebaseHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails()).containsEntry("endpoint", LocalLakebase.DEFAULT_ENDPOINT)
 				.containsKey("credential");
 			assertThat(String.valueOf(health.getDetails().get("error"))).contains("password authentication failed");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> lastLogin = (Map<String, Object>) health.getDetails().get("lastLogin");
+			assertThat(lastLogin).containsEntry("outcome", "failure").containsEntry("sqlState", "28P01");
 			assertNoSecretIn(health.toString(), context.getBean(LakebaseCredentialCache.class));
 		});
 	}
@@ -189,7 +214,7 @@ class LakebaseIntegrationTests {
 			Health health = context.getBean(LakebaseHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(String.valueOf(health.getDetails().get("error")))
-				.contains("Could not obtain a Lakebase database credential");
+				.contains("No Lakebase database credential within PT2S");
 		});
 	}
 
@@ -200,7 +225,9 @@ class LakebaseIntegrationTests {
 
 	static void assertNoSecretIn(String text, LakebaseCredentialCache cache) {
 		assertThat(text).doesNotContain(SERVICE_PRINCIPAL.secret()).doesNotContain(USER.secret());
-		cache.current().ifPresent((credential) -> assertThat(text).doesNotContain(credential.token()));
+		if (cache.status().usable()) {
+			assertThat(text).doesNotContain(cache.get().token());
+		}
 	}
 
 	static String[] whoAmI(DataSource dataSource) throws Exception {

@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -24,10 +25,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.local.Identity;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredential;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseCredential;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.spring.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
+import io.lakebase.spring.autoconfigure.health.LakebaseHealthIndicator;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -76,7 +81,7 @@ class LakebaseResilienceTests {
 				Load whileValid = Load.run(lakebase.get(), 4, valid.expiresAt().minusMillis(1500), dataSource,
 						LakebaseResilienceTests::whoAmI, Duration.ofMillis(700));
 				assertThat(whileValid.failures()).as("failed queries while the credential is valid").isZero();
-				assertThat(cache.current()).containsSame(valid);
+				assertThat(cache.status().expiresAt()).isEqualTo(valid.expiresAt());
 				// Past expiry, the outage continuing: open connections serve, new ones fail clearly.
 				sleepUntil(valid.expiresAt().plusMillis(500));
 				for (int i = 0; i < 20; i++) {
@@ -84,18 +89,10 @@ class LakebaseResilienceTests {
 				}
 				dataSource.getHikariPoolMXBean().softEvictConnections();
 				assertThatExceptionOfType(SQLException.class).isThrownBy(dataSource::getConnection)
-					.satisfies((ex) -> assertThat(causes(ex)).containsPattern(
-							"No (valid )?Lakebase database credential (within PT1S|: the last attempt failed)"));
+					.satisfies((ex) -> assertThat(causes(ex)).contains("No Lakebase database credential within PT1S"));
 				Instant restored = Instant.now();
 				lakebase.get().faults().apiOutage(false);
-				Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-					try {
-						return whoAmI(dataSource) != null;
-					}
-					catch (Exception ex) {
-						return false;
-					}
-				});
+				awaitNewConnection(dataSource);
 				Duration recovery = Duration.between(restored, Instant.now());
 				// The SDK retries a 503 for up to 7 s (1 + 2 + 4 s) and the cache backs off 1 s, doubling.
 				assertThat(recovery).isLessThan(Duration.ofSeconds(15));
@@ -119,8 +116,9 @@ class LakebaseResilienceTests {
 				long calls = lakebase.get().stats().credentialRequests() - callsBefore;
 				assertThat(storm.failures()).as("failed queries").isZero();
 				// One caller's worth of calls: the throttled ones, the successful one, and at most one
-				// refresh of the 5 s credential during the run per 2.5 s.
-				assertThat(calls).as("credential calls").isLessThanOrEqualTo(throttled + 1 + 12 * 1000 / 2500);
+				// refresh of the 5 s credential during the run per 2 s.
+				assertThat(calls).as("credential calls")
+					.isLessThanOrEqualTo(throttled + 1 + 12_000 / earliestRefresh().toMillis());
 				assertThat(storm.firstSuccess()).as("first success")
 					.isAfter(start.plusSeconds(throttled - 1));
 				figures("429 storm (%d throttled calls, Retry-After 1 s), 16 threads: %d credential calls, first connection after %d ms, %d queries, 0 failed",
@@ -128,6 +126,12 @@ class LakebaseResilienceTests {
 			});
 	}
 
+	/**
+	 * Proves two things about a PostgreSQL restart under eight concurrent writers: no write whose
+	 * INSERT returned is missing afterwards (the pool never acknowledges a write the database did
+	 * not commit), and writing resumes by itself through new logins. Writes in flight during the
+	 * restart may fail; they are counted, not hidden.
+	 */
 	@Test
 	void databaseRestartMidLoadLosesNoAcknowledgedWrite() {
 		contextRunner(lakebase.get()).withPropertyValues("spring.datasource.hikari.maximum-pool-size=8",
@@ -211,7 +215,7 @@ class LakebaseResilienceTests {
 						Duration.ofSeconds(2));
 				long calls = lakebase.get().stats().credentialRequests() - callsBefore;
 				assertThat(load.failures()).as("failed queries").isZero();
-				long bound = runTime.toMillis() / TOKEN_LIFETIME.dividedBy(2).toMillis() + 2;
+				long bound = runTime.toMillis() / earliestRefresh().toMillis() + 2;
 				assertThat(calls).as("credential calls").isLessThanOrEqualTo(bound);
 				assertThat(load.logins()).as("physical logins").isGreaterThan(calls);
 				figures("churn, 16 workers, 60 s, 5 s credentials, connections renewed every 2 s: %d queries, 0 failed, %d physical logins, %d credential calls (bound %d)",
@@ -221,39 +225,44 @@ class LakebaseResilienceTests {
 
 	@Test
 	void slowCredentialApiDoesNotSlowConnectionAcquisition() {
-		// 10 s credentials, so that a 2 s fetch at half-life completes well before expiry.
-		try (LocalLakebase slow = LocalLakebase.builder().tokenLifetime(Duration.ofSeconds(10)).start()) {
+		// 20 s credentials are refreshed 8 to 10 s after they are obtained: a 3 s call ends well
+		// before the old one leaves its usable time (16 s).
+		Duration latency = Duration.ofSeconds(3);
+		try (LocalLakebase slow = LocalLakebase.builder().tokenLifetime(Duration.ofSeconds(20)).start()) {
 			contextRunner(slow).withPropertyValues("spring.datasource.hikari.maximum-pool-size=8").run((context) -> {
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-				Load baseline = Load.run(slow, 8, Instant.now().plusSeconds(5), dataSource,
+				Load baseline = Load.run(slow, 2, Instant.now().plusSeconds(3), dataSource,
 						LakebaseResilienceTests::whoAmI, Duration.ofMillis(500));
-				slow.faults().credentialLatency(Duration.ofSeconds(2));
+				slow.faults().credentialLatency(latency);
 				long callsBefore = slow.stats().credentialRequests();
-				Load withSlowApi = Load.run(slow, 8, Instant.now().plusSeconds(12), dataSource,
+				Load withSlowApi = Load.run(slow, 2, Instant.now().plusSeconds(15), dataSource,
 						LakebaseResilienceTests::whoAmI, Duration.ofMillis(500));
-				assertThat(slow.stats().credentialRequests() - callsBefore).as("slow refreshes during the run")
-					.isPositive();
+				long slowCalls = slow.stats().credentialRequests() - callsBefore;
+				assertThat(slowCalls).as("slow refreshes during the run").isPositive();
 				assertThat(withSlowApi.failures()).isZero();
-				// No caller waited for the API: acquisitions stay far below its 2 s latency.
-				assertThat(withSlowApi.acquisitionPercentile(99)).isLessThan(Duration.ofSeconds(1));
-				figures("slow credential API (2 s), 8 workers, connections renewed every 500 ms: acquisition p50/p99 %d/%d ms (baseline %d/%d ms), %d refreshes, 0 failed",
-						withSlowApi.acquisitionPercentile(50).toMillis(), withSlowApi.acquisitionPercentile(99).toMillis(),
-						baseline.acquisitionPercentile(50).toMillis(), baseline.acquisitionPercentile(99).toMillis(),
-						slow.stats().credentialRequests() - callsBefore);
+				// A caller that waited for the API would have waited its whole latency.
+				assertThat(withSlowApi.longestAcquisition()).as("longest acquisition").isLessThan(latency);
+				figures("slow credential API (%d s), 2 workers, every connection renewed every 500 ms: longest "
+						+ "acquisition %d ms (baseline %d ms), p50/p99 %d/%d ms, %d acquisitions, %d slow refreshes, "
+						+ "0 failed", latency.toSeconds(), withSlowApi.longestAcquisition().toMillis(),
+						baseline.longestAcquisition().toMillis(), withSlowApi.acquisitionPercentile(50).toMillis(),
+						withSlowApi.acquisitionPercentile(99).toMillis(), withSlowApi.acquisitionNanos().length,
+						slowCalls);
 			});
 		}
 	}
 
 	@Test
 	void rejectedCredentialIsReplacedOnceThenFailsClearly() {
+		// A one-second refresh window leaves room between a quarter of the credential's life (when a
+		// refused credential becomes worth replacing) and its refresh.
 		contextRunner(lakebase.get()).withPropertyValues("spring.datasource.hikari.maximum-pool-size=2",
-				"spring.datasource.hikari.connection-timeout=3000")
+				"spring.datasource.hikari.connection-timeout=3000", "lakebase.credential.refresh-before=1s")
 			.run((context) -> {
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 				LakebaseCredentialCache cache = context.getBean(LakebaseCredentialCache.class);
 				LakebaseCredential revoked = awaitFreshCredential(cache);
-				// Older than a quarter of its life, yet before the half-life refresh.
-				sleepUntil(revoked.issuedAt().plusMillis(1500));
+				sleepUntil(cache.status().lastRefresh().plusMillis(1500));
 				long callsBefore = lakebase.get().stats().credentialRequests();
 				long rejectedBefore = lakebase.get().stats().loginsRejected();
 				assertThat(lakebase.get().revokeTokens(lakebase.get().defaultIdentity().name())).isPositive();
@@ -261,16 +270,16 @@ class LakebaseResilienceTests {
 				assertThat(whoAmI(dataSource)).isEqualTo(lakebase.get().defaultIdentity().name());
 				assertThat(lakebase.get().stats().loginsRejected() - rejectedBefore).isEqualTo(1);
 				assertThat(lakebase.get().stats().credentialRequests() - callsBefore).isEqualTo(1);
-				assertThat(cache.current()).isNotEqualTo(Optional.of(revoked));
+				assertThat(cache.status().expiresAt()).isAfter(revoked.expiresAt());
 				// Every login refused: one retry with a fresh credential, then a clear failure.
-				sleepUntil(cache.current().orElseThrow().issuedAt().plusMillis(1500));
+				sleepUntil(cache.status().lastRefresh().plusMillis(1500));
 				lakebase.get().faults().rejectLogins(true);
 				dataSource.getHikariPoolMXBean().softEvictConnections();
 				long callsBeforeRefusal = lakebase.get().stats().credentialRequests();
 				assertThatExceptionOfType(SQLException.class).isThrownBy(dataSource::getConnection)
 					.satisfies((ex) -> assertThat(causes(ex)).contains("password authentication failed"));
 				long callsDuringRefusal = lakebase.get().stats().credentialRequests() - callsBeforeRefusal;
-				// A credential younger than a quarter of its life (1.25 s) is not retried: during Hikari's
+				// A credential younger than a quarter of its life (1.25 s) is not replaced: during Hikari's
 				// 3 s connection timeout that allows a fresh credential about every 1.25 s, plus a refresh.
 				assertThat(callsDuringRefusal).isLessThanOrEqualTo(5);
 				figures("revoked credential: 1 rejected login, 1 new credential, the query succeeded; logins refused for good: failed after %d credential calls with 'password authentication failed'",
@@ -278,20 +287,210 @@ class LakebaseResilienceTests {
 			});
 	}
 
+	@Test
+	void deployStormOfFiftyContextsAgainstAThrottledCredentialApi() throws Exception {
+		int contexts = 50;
+		LocalLakebase.Builder builder = LocalLakebase.builder();
+		List<Identity> identities = new ArrayList<>();
+		for (int i = 0; i < contexts; i++) {
+			Identity identity = Identity.servicePrincipal(UUID.nameUUIDFromBytes(("storm-" + i).getBytes()).toString(),
+					"storm-secret-" + i);
+			identities.add(identity);
+			builder.identity(identity);
+		}
+		try (LocalLakebase storm = builder.start()) {
+			// A fleet deployed at once against an API that serves five calls a second.
+			storm.faults().limitCredentialRate(5, Duration.ofSeconds(1));
+			CountDownLatch go = new CountDownLatch(1);
+			ExecutorService starters = Executors.newFixedThreadPool(contexts);
+			List<Future<Duration>> started = new ArrayList<>();
+			try {
+				for (Identity identity : identities) {
+					started.add(starters.submit(() -> {
+						go.await();
+						long start = System.nanoTime();
+						Duration[] up = new Duration[1];
+						contextRunner(storm, identity).withPropertyValues("spring.datasource.hikari.maximum-pool-size=1")
+							.run((context) -> {
+								assertThat(context).hasNotFailed();
+								assertThat(whoAmI(context.getBean(HikariDataSource.class))).isEqualTo(identity.name());
+								up[0] = Duration.ofNanos(System.nanoTime() - start);
+							});
+						return up[0];
+					}));
+				}
+				go.countDown();
+				Duration allUp = Duration.ZERO;
+				for (Future<Duration> start : started) {
+					Duration up = start.get(120, TimeUnit.SECONDS);
+					assertThat(up).as("context started and queried").isNotNull();
+					allUp = (up.compareTo(allUp) > 0) ? up : allUp;
+				}
+				long maxCalls = identities.stream().mapToLong((identity) -> storm.stats().credentialRequestsBy(identity.name())).max().orElseThrow();
+				long totalCalls = storm.stats().credentialRequests();
+				// Each context: at most two SDK calls of four attempts each per startup backoff step.
+				assertThat(maxCalls).as("credential calls of the busiest context").isLessThanOrEqualTo(60);
+				figures("deploy storm: %d contexts started at once against a credential API limited to 5 calls/s "
+						+ "(429, Retry-After 1 s): %d of %d up, all up in %d ms; credential calls %.1f per context "
+						+ "on average, %d at most", contexts, started.size(), contexts, allUp.toMillis(),
+						totalCalls / (double) contexts, maxCalls);
+			}
+			finally {
+				starters.shutdownNow();
+			}
+		}
+	}
+
+	@Test
+	void newConnectionsRecoverWithinSecondsAfterAnOutageLongerThanTheBackoffCap() {
+		// 500s, which the SDK does not retry: the cache's own backoff grows to its one-minute cap.
+		Duration outage = Duration.ofSeconds(65);
+		contextRunner(lakebase.get()).withPropertyValues("spring.datasource.hikari.maximum-pool-size=2",
+				"spring.datasource.hikari.connection-timeout=2000", "lakebase.credential.fetch-timeout=1s")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				LakebaseCredentialCache cache = context.getBean(LakebaseCredentialCache.class);
+				awaitFreshCredential(cache);
+				lakebase.get().faults().apiOutage(true, 500);
+				Instant end = Instant.now().plus(outage);
+				long failedDuringOutage = 0;
+				while (Instant.now().isBefore(end)) {
+					dataSource.getHikariPoolMXBean().softEvictConnections();
+					try {
+						whoAmI(dataSource);
+					}
+					catch (Exception ex) {
+						failedDuringOutage++;
+					}
+					Thread.sleep(1000);
+				}
+				assertThat(cache.status().usable()).as("credential usable after the outage").isFalse();
+				long callsDuringOutage = lakebase.get().stats().credentialRequests();
+				lakebase.get().faults().apiOutage(false);
+				Instant restored = Instant.now();
+				dataSource.getHikariPoolMXBean().softEvictConnections();
+				awaitNewConnection(dataSource);
+				Duration recovery = Duration.between(restored, Instant.now());
+				// Callers' attempts are at most five seconds apart (plus jitter and the call itself):
+				// seconds, where the background backoff alone would have been up to a minute.
+				assertThat(recovery).isLessThan(Duration.ofSeconds(10));
+				figures("outage of %d s (500s, longer than the one-minute backoff cap): %d new-connection attempts failed "
+						+ "during it, %d credential calls; first new connection %d ms after the API returned",
+						outage.toSeconds(), failedDuringOutage, callsDuringOutage, recovery.toMillis());
+			});
+	}
+
+	@Test
+	void healthIsUpWithinSecondsOfARevocationWithAFullIdlePool() {
+		contextRunner(lakebase.get()).withConfiguration(AutoConfigurations.of(LakebaseHealthContributorAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.hikari.maximum-pool-size=4", "spring.datasource.hikari.minimum-idle=4")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				LakebaseHealthIndicator health = context.getBean(LakebaseHealthIndicator.class);
+				whoAmI(dataSource);
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> dataSource.getHikariPoolMXBean().getIdleConnections() == 4);
+				long loginsBefore = lakebase.get().stats().loginsAccepted() + lakebase.get().stats().loginsRejected();
+				lakebase.get().revokeTokens(lakebase.get().defaultIdentity().name());
+				Instant revoked = Instant.now();
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(5))
+					.pollDelay(Duration.ZERO)
+					.pollInterval(Duration.ofMillis(100))
+					.until(() -> health.health(true).getStatus().equals(Status.UP));
+				Duration upAgain = Duration.between(revoked, Instant.now());
+				long probes = 0;
+				for (; probes < 100; probes++) {
+					assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+				}
+				long probeLogins = lakebase.get().stats().loginsAccepted() + lakebase.get().stats().loginsRejected()
+						- loginsBefore;
+				assertThat(probeLogins).as("physical logins made by 101+ health checks").isZero();
+				assertThat(whoAmI(dataSource)).isEqualTo(lakebase.get().defaultIdentity().name());
+				figures("revoked credential with a full idle pool: health UP %d ms after the revocation; %d health checks made %d physical logins",
+						upAgain.toMillis(), probes + 1, probeLogins);
+			});
+	}
+
+	@Test
+	void withoutFailFastTheContextStartsWhileTheWorkspaceIsDown() {
+		lakebase.get().faults().workspaceOutage(true);
+		lakebase.get().stats().reset();
+		contextRunner(lakebase.get()).withPropertyValues("lakebase.fail-fast=false",
+				"spring.datasource.hikari.connection-timeout=30000")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(lakebase.get().stats().requestLog()).as("workspace requests during start").isEmpty();
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				ExecutorService request = Executors.newSingleThreadExecutor();
+				try {
+					Future<String> firstRequest = request.submit(() -> whoAmI(dataSource));
+					Thread.sleep(3000);
+					lakebase.get().faults().workspaceOutage(false);
+					Instant restored = Instant.now();
+					assertThat(firstRequest.get(60, TimeUnit.SECONDS)).isEqualTo(lakebase.get().defaultIdentity().name());
+					figures("fail-fast=false with the workspace down at start: context up with 0 workspace requests; "
+							+ "the first request, made during the outage, succeeded %d ms after the workspace returned",
+							Duration.between(restored, Instant.now()).toMillis());
+				}
+				finally {
+					request.shutdownNow();
+				}
+			});
+	}
+
+	@Test
+	void aHugeRetryAfterDoesNotBlockNewConnections() {
+		contextRunner(lakebase.get()).withPropertyValues("lakebase.fail-fast=false", "lakebase.credential.fetch-timeout=3s",
+				"spring.datasource.hikari.connection-timeout=30000")
+			.run((context) -> {
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				// The SDK sleeps through Retry-After on the calling thread, whatever its length.
+				lakebase.get().faults().failNextCredentialRequests(1, 429, Duration.ofSeconds(300));
+				Instant start = Instant.now();
+				assertThat(whoAmI(dataSource)).isEqualTo(lakebase.get().defaultIdentity().name());
+				Duration took = Duration.between(start, Instant.now());
+				// The call is abandoned after the 3 s fetch timeout; the next one succeeds.
+				assertThat(took).isLessThan(Duration.ofSeconds(20));
+				figures("429 with Retry-After: 300 on a cold cache: the first connection after %d ms (fetch-timeout 3 s)",
+						took.toMillis());
+			});
+	}
+
 	private static ApplicationContextRunner contextRunner(LocalLakebase target) {
+		return contextRunner(target, target.defaultIdentity());
+	}
+
+	private static ApplicationContextRunner contextRunner(LocalLakebase target, Identity identity) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class, DataSourceAutoConfiguration.class))
-			.withInitializer((context) -> TestPropertyValues.of(target.springProperties()).applyTo(context));
+			.withInitializer((context) -> TestPropertyValues.of(target.springProperties(identity)).applyTo(context));
+	}
+
+	private static Duration earliestRefresh() {
+		return LakebaseRotationIntegrationTests.earliestRefresh(TOKEN_LIFETIME);
 	}
 
 	private static LakebaseCredential awaitFreshCredential(LakebaseCredentialCache cache) {
 		// Starts the scenario just after a refresh, so that its timeline is known.
-		LakebaseCredential first = cache.get();
+		Instant first = cache.get().expiresAt();
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(20))
-			.until(() -> cache.current().filter((credential) -> credential != first).isPresent());
-		return cache.current().orElseThrow();
+			.until(() -> cache.status().expiresAt().isAfter(first));
+		return cache.get();
+	}
+
+	private static void awaitNewConnection(HikariDataSource dataSource) {
+		Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+			try {
+				return whoAmI(dataSource) != null;
+			}
+			catch (Exception ex) {
+				return false;
+			}
+		});
 	}
 
 	static String whoAmI(DataSource dataSource) throws Exception {
@@ -380,6 +579,11 @@ class LakebaseResilienceTests {
 			long[] nanos = acquisitions.stream().mapToLong(Long::longValue).sorted().toArray();
 			return new Load(operations.get(), failures.get(), target.stats().loginsAccepted() - loginsBefore,
 					nanos, firstSuccess.get(), lastSuccess.get());
+		}
+
+		Duration longestAcquisition() {
+			return (this.acquisitionNanos.length == 0) ? Duration.ZERO
+					: Duration.ofNanos(this.acquisitionNanos[this.acquisitionNanos.length - 1]);
 		}
 
 		Duration acquisitionPercentile(int percentile) {

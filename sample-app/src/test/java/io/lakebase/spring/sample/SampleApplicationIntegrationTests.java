@@ -97,7 +97,7 @@ class SampleApplicationIntegrationTests {
 		assertThat(health.statusCode()).isEqualTo(200);
 		assertThat((String) JsonPath.read(health.body(), "$.status")).isEqualTo("UP");
 		assertThat((String) JsonPath.read(health.body(), "$.components.lakebase.status")).isEqualTo("UP");
-		assertThat((String) JsonPath.read(health.body(), "$.components.lakebase.details.currentUser"))
+		assertThat((String) JsonPath.read(health.body(), "$.components.lakebase.details.username"))
 			.isEqualTo(LocalLakebase.DEFAULT_CLIENT_ID);
 		assertThat(health.body()).doesNotContain(lakebase.get().defaultIdentity().secret());
 	}

@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lakebase.spring.autoconfigure.LakebaseTarget;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredential;
-import io.lakebase.spring.autoconfigure.credential.LakebaseCredentialListener;
+import io.lakebase.jdbc.LakebaseTarget;
+import io.lakebase.jdbc.LakebaseCredential;
+import io.lakebase.jdbc.LakebaseCredentialListener;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;

@@ -24,7 +24,7 @@ public final class LakebaseMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LakebaseCredentialMetrics lakebaseCredentialMetrics(LakebaseConnectionDetails connectionDetails) {
-		return new LakebaseCredentialMetrics(connectionDetails.getTarget(), Clock.systemUTC());
+		return new LakebaseCredentialMetrics(connectionDetails.getSettings().target(), Clock.systemUTC());
 	}
 
 }

@@ -1,10 +1,12 @@
-package io.lakebase.spring.autoconfigure.credential;
+package io.lakebase.jdbc;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when no valid database credential can be had: the credential API failed and the cached
- * credential, if any, is about to expire.
+ * Thrown when no usable database credential can be had: the credential API failed or did not
+ * answer in time, and no cached credential is valid beyond its safety margin.
+ *
+ * @since 0.1.0
  */
 public class LakebaseCredentialException extends RuntimeException {
 

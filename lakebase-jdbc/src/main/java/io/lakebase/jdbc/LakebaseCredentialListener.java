@@ -1,10 +1,13 @@
-package io.lakebase.spring.autoconfigure.credential;
+package io.lakebase.jdbc;
 
 import java.time.Duration;
 
 /**
- * Told about every credential fetch of a {@link LakebaseCredentialCache}, for metrics. Called on
- * the refresh thread: implementations must be quick and must not throw.
+ * Told about every call a {@link LakebaseCredentialCache} makes to the credential API, once, when
+ * the call ends: for metrics. Called on the cache's own threads after waiting callers have their
+ * answer; a listener that throws is logged and ignored.
+ *
+ * @since 0.1.0
  */
 public interface LakebaseCredentialListener {
 
@@ -17,7 +20,7 @@ public interface LakebaseCredentialListener {
 	}
 
 	/**
-	 * Called after an attempt to obtain a credential failed.
+	 * Called after an attempt to obtain a usable credential failed.
 	 * @param failure what went wrong
 	 * @param took how long the attempt took
 	 */

@@ -1,0 +1,61 @@
+package io.lakebase.jdbc;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.service.postgres.DatabaseCredential;
+import com.databricks.sdk.service.postgres.GenerateDatabaseCredentialRequest;
+import com.google.protobuf.Timestamp;
+
+/**
+ * Credentials for a Lakebase Autoscaling endpoint ({@code POST /api/2.0/postgres/credentials}).
+ */
+final class AutoscalingCredentialSource implements LakebaseCredentialSource {
+
+	static final Duration MIN_TTL = Duration.ofMinutes(5);
+
+	private final Supplier<WorkspaceClient> workspaceClient;
+
+	private final String endpoint;
+
+	private final Duration ttl;
+
+	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String endpoint, Duration ttl) {
+		if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAXIMUM_LIFETIME) > 0) {
+			throw new LakebaseConfigurationException("credential.ttl", ttl.toString(),
+					"The credential lifetime " + ttl + " is outside what Lakebase issues (5 minutes to 1 hour)",
+					"Use a lifetime between 5m and 1h, or leave it unset to get 1h.");
+		}
+		this.workspaceClient = workspaceClient;
+		this.endpoint = endpoint;
+		this.ttl = ttl;
+	}
+
+	@Override
+	public LakebaseCredential fetch() {
+		GenerateDatabaseCredentialRequest request = new GenerateDatabaseCredentialRequest().setEndpoint(this.endpoint)
+			.setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(this.ttl.toSeconds()).build());
+		DatabaseCredential credential = this.workspaceClient.get().postgres().generateDatabaseCredential(request);
+		Timestamp expireTime = credential.getExpireTime();
+		if (credential.getToken() == null || expireTime == null) {
+			throw new LakebaseCredentialException(
+					"The credential API answered without " + ((expireTime == null) ? "an expire_time" : "a token"),
+					null);
+		}
+		return new LakebaseCredential(credential.getToken(),
+				Instant.ofEpochSecond(expireTime.getSeconds(), expireTime.getNanos()));
+	}
+
+	@Override
+	public Duration maximumLifetime() {
+		return this.ttl;
+	}
+
+	@Override
+	public String toString() {
+		return "AutoscalingCredentialSource[endpoint=" + this.endpoint + ", ttl=" + this.ttl + "]";
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.lakebase.jdbc;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One resolved description of a Lakebase connection: the settings, and the host and role that
+ * were configured or discovered. It holds no secret: the password is a short-lived credential
+ * obtained at each login.
+ *
+ * @param settings the settings it was resolved from
+ * @param host the database host (never a pooled host: those refuse OAuth roles)
+ * @param username the Postgres role to log in as
+ * @since 0.1.0
+ */
+public record LakebaseConnectionInfo(LakebaseConnectionSettings settings, String host, String username) {
+
+	public LakebaseConnectionInfo {
+		Objects.requireNonNull(settings, "settings");
+		Objects.requireNonNull(host, "host");
+		Objects.requireNonNull(username, "username");
+	}
+
+	/**
+	 * Returns the endpoint or instance.
+	 * @return the target
+	 */
+	public LakebaseTarget target() {
+		return this.settings.target();
+	}
+
+	/**
+	 * Returns the port.
+	 * @return the port
+	 */
+	public int port() {
+		return this.settings.port();
+	}
+
+	/**
+	 * Returns the database name.
+	 * @return the database
+	 */
+	public String database() {
+		return this.settings.database();
+	}
+
+	/**
+	 * Returns the PgJDBC URL of this connection: host, port, database, TLS and schema, with neither
+	 * user nor password.
+	 * @return the JDBC URL
+	 */
+	public String jdbcUrl() {
+		return jdbcUrl(this.settings, this.host);
+	}
+
+	static String jdbcUrl(LakebaseConnectionSettings settings, String host) {
+		Map<String, @Nullable String> parameters = new LinkedHashMap<>();
+		parameters.put("sslmode", settings.sslMode().jdbcValue());
+		parameters.put("sslrootcert", settings.sslRootCert());
+		parameters.put("sslcert", settings.sslCert());
+		parameters.put("sslkey", settings.sslKey());
+		parameters.put("currentSchema", settings.schema());
+		String query = parameters.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue() != null)
+			.map((entry) -> entry.getKey() + "=" + encode(entry.getValue()))
+			.collect(Collectors.joining("&"));
+		// An IPv6 literal must be bracketed in a JDBC URL.
+		String urlHost = (host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]" : host;
+		return "jdbc:postgresql://" + urlHost + ":" + settings.port() + "/" + encode(settings.database()) + "?" + query;
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+}

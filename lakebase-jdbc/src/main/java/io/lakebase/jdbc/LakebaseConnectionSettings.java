@@ -1,0 +1,293 @@
+package io.lakebase.jdbc;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where and how to connect to Lakebase, as configured: the target, and optionally the host and the
+ * role, which are otherwise discovered from the workspace. Validated when built, before any
+ * network call.
+ *
+ * @since 0.1.0
+ */
+public final class LakebaseConnectionSettings {
+
+	/** The port Lakebase listens on. */
+	public static final int DEFAULT_PORT = 5432;
+
+	/** The database every Lakebase project and instance has. */
+	public static final String DEFAULT_DATABASE = "databricks_postgres";
+
+	private final LakebaseTarget target;
+
+	private final @Nullable String host;
+
+	private final int port;
+
+	private final String database;
+
+	private final @Nullable String username;
+
+	private final @Nullable String schema;
+
+	private final SslMode sslMode;
+
+	private final @Nullable String sslRootCert;
+
+	private final @Nullable String sslCert;
+
+	private final @Nullable String sslKey;
+
+	private LakebaseConnectionSettings(Builder builder) {
+		this.target = builder.target;
+		this.host = builder.host;
+		this.port = builder.port;
+		this.database = builder.database;
+		this.username = builder.username;
+		this.schema = builder.schema;
+		this.sslMode = builder.sslMode;
+		this.sslRootCert = builder.sslRootCert;
+		this.sslCert = builder.sslCert;
+		this.sslKey = builder.sslKey;
+	}
+
+	/**
+	 * Starts settings for a target.
+	 * @param target the endpoint or instance
+	 * @return a builder
+	 */
+	public static Builder builder(LakebaseTarget target) {
+		return new Builder(target);
+	}
+
+	/**
+	 * Returns the endpoint or instance.
+	 * @return the target
+	 */
+	public LakebaseTarget target() {
+		return this.target;
+	}
+
+	/**
+	 * Returns the configured host.
+	 * @return the host, or {@code null} to look it up from the target
+	 */
+	public @Nullable String host() {
+		return this.host;
+	}
+
+	/**
+	 * Returns the port.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Returns the database name.
+	 * @return the database
+	 */
+	public String database() {
+		return this.database;
+	}
+
+	/**
+	 * Returns the configured Postgres role.
+	 * @return the role, or {@code null} to use the authenticated identity's
+	 */
+	public @Nullable String username() {
+		return this.username;
+	}
+
+	/**
+	 * Returns the schema to use by default.
+	 * @return the schema (PgJDBC {@code currentSchema}), or {@code null}
+	 */
+	public @Nullable String schema() {
+		return this.schema;
+	}
+
+	/**
+	 * Returns the SSL mode.
+	 * @return the mode
+	 */
+	public SslMode sslMode() {
+		return this.sslMode;
+	}
+
+	/**
+	 * Returns the file of trusted certificate authorities.
+	 * @return the PEM file path, or {@code null}
+	 */
+	public @Nullable String sslRootCert() {
+		return this.sslRootCert;
+	}
+
+	/**
+	 * Returns the client certificate file, for mutual TLS.
+	 * @return the path, or {@code null}
+	 */
+	public @Nullable String sslCert() {
+		return this.sslCert;
+	}
+
+	/**
+	 * Returns the private key file of the client certificate.
+	 * @return the path, or {@code null}
+	 */
+	public @Nullable String sslKey() {
+		return this.sslKey;
+	}
+
+	@Override
+	public String toString() {
+		return "LakebaseConnectionSettings[" + this.target + ", host=" + this.host + ", port=" + this.port
+				+ ", database=" + this.database + ", username=" + this.username + ", sslMode="
+				+ this.sslMode.jdbcValue() + "]";
+	}
+
+	/**
+	 * Builds {@link LakebaseConnectionSettings}. Blank values count as unset.
+	 */
+	public static final class Builder {
+
+		private final LakebaseTarget target;
+
+		private @Nullable String host;
+
+		private int port = DEFAULT_PORT;
+
+		private String database = DEFAULT_DATABASE;
+
+		private @Nullable String username;
+
+		private @Nullable String schema;
+
+		private SslMode sslMode = SslMode.REQUIRE;
+
+		private @Nullable String sslRootCert;
+
+		private @Nullable String sslCert;
+
+		private @Nullable String sslKey;
+
+		private Builder(LakebaseTarget target) {
+			this.target = Objects.requireNonNull(target, "target");
+		}
+
+		/**
+		 * Sets the host, instead of looking it up from the target.
+		 * @param host the host name
+		 * @return this
+		 */
+		public Builder host(@Nullable String host) {
+			this.host = trimmed(host);
+			return this;
+		}
+
+		/**
+		 * Sets the port (default 5432).
+		 * @param port the port
+		 * @return this
+		 */
+		public Builder port(int port) {
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * Sets the database (default {@value LakebaseConnectionSettings#DEFAULT_DATABASE}).
+		 * @param database the database name
+		 * @return this
+		 */
+		public Builder database(@Nullable String database) {
+			String trimmed = trimmed(database);
+			this.database = (trimmed != null) ? trimmed : DEFAULT_DATABASE;
+			return this;
+		}
+
+		/**
+		 * Sets the Postgres role, instead of the authenticated identity's.
+		 * @param username the role
+		 * @return this
+		 */
+		public Builder username(@Nullable String username) {
+			this.username = trimmed(username);
+			return this;
+		}
+
+		/**
+		 * Sets the schema to use by default.
+		 * @param schema the schema
+		 * @return this
+		 */
+		public Builder schema(@Nullable String schema) {
+			this.schema = trimmed(schema);
+			return this;
+		}
+
+		/**
+		 * Sets the SSL mode (default {@code require}).
+		 * @param sslMode the mode
+		 * @return this
+		 */
+		public Builder sslMode(SslMode sslMode) {
+			this.sslMode = Objects.requireNonNull(sslMode, "sslMode");
+			return this;
+		}
+
+		/**
+		 * Sets the PEM file of the certificate authorities to trust.
+		 * @param path the file path
+		 * @return this
+		 */
+		public Builder sslRootCert(@Nullable String path) {
+			this.sslRootCert = trimmed(path);
+			return this;
+		}
+
+		/**
+		 * Sets the client certificate file, for mutual TLS.
+		 * @param path the file path
+		 * @return this
+		 */
+		public Builder sslCert(@Nullable String path) {
+			this.sslCert = trimmed(path);
+			return this;
+		}
+
+		/**
+		 * Sets the private key file of the client certificate.
+		 * @param path the file path
+		 * @return this
+		 */
+		public Builder sslKey(@Nullable String path) {
+			this.sslKey = trimmed(path);
+			return this;
+		}
+
+		/**
+		 * Validates and builds the settings.
+		 * @return the settings
+		 * @throws LakebaseConfigurationException when a setting cannot work
+		 */
+		public LakebaseConnectionSettings build() {
+			if (this.port < 1 || this.port > 65535) {
+				throw new LakebaseConfigurationException("port", Integer.toString(this.port),
+						"The port " + this.port + " is not a TCP port", "Use the port Lakebase listens on, 5432.");
+			}
+			if (this.host != null) {
+				this.sslMode.checkAllowedFor(this.host);
+			}
+			return new LakebaseConnectionSettings(this);
+		}
+
+		private static @Nullable String trimmed(@Nullable String value) {
+			return (value == null || value.isBlank()) ? null : value.trim();
+		}
+
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.lakebase.jdbc;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import com.databricks.sdk.WorkspaceClient;
+
+/**
+ * Obtains a new database credential from Databricks, one API call per invocation.
+ * Implementations do not cache: {@link LakebaseCredentialCache} does.
+ *
+ * @since 0.1.0
+ */
+@FunctionalInterface
+public interface LakebaseCredentialSource {
+
+	/** The longest credential lifetime Lakebase issues. */
+	Duration MAXIMUM_LIFETIME = Duration.ofHours(1);
+
+	/**
+	 * Obtains a new credential.
+	 * @return the credential
+	 * @throws RuntimeException when the API refuses or cannot be reached (the Databricks SDK's
+	 * exceptions pass through unchanged)
+	 */
+	LakebaseCredential fetch();
+
+	/**
+	 * Returns the longest lifetime a credential from this source can have. An expiry further
+	 * ahead than this (a local clock behind the workspace's, say) is not believed.
+	 * @return the maximum lifetime (one hour unless a shorter one is requested)
+	 */
+	default Duration maximumLifetime() {
+		return MAXIMUM_LIFETIME;
+	}
+
+	/**
+	 * Returns the source for a target: the Autoscaling API for an endpoint, the Provisioned API
+	 * for an instance.
+	 * @param target the endpoint or instance
+	 * @param workspaceClient the client to call the API with, obtained on the first call
+	 * @param ttl the lifetime to request (Autoscaling only; the API accepts 5 minutes to 1 hour)
+	 * @return the source
+	 * @throws LakebaseConfigurationException when the lifetime is out of range
+	 */
+	static LakebaseCredentialSource forTarget(LakebaseTarget target, Supplier<WorkspaceClient> workspaceClient,
+			Duration ttl) {
+		return (target.flavour() == LakebaseTarget.Flavour.AUTOSCALING)
+				? new AutoscalingCredentialSource(workspaceClient, target.name(), ttl)
+				: new ProvisionedCredentialSource(workspaceClient, target.name());
+	}
+
+}
