@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,9 @@ public final class LakebaseConnector implements AutoCloseable {
 
 	/** The host in {@link #jdbcUrl()} while the real one is not discovered yet (an unresolvable name). */
 	public static final String UNDISCOVERED_HOST = "host-discovered-at-first-connection.invalid";
+
+	/** The HTTP timeout of the workspace clients the connector creates. */
+	public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(10);
 
 	static final Duration RESOLVE_RETRY_SPACING = Duration.ofSeconds(1);
 
@@ -89,6 +93,32 @@ public final class LakebaseConnector implements AutoCloseable {
 		this.ownsCredentials = ownsCredentials;
 		this.discovery = new LakebaseDiscovery(workspaceClient, builder.settings.target());
 		this.dataSource = new LoginDataSource(this, new Properties());
+	}
+
+	/**
+	 * Creates a Databricks workspace client for Lakebase: a 10-second HTTP timeout unless the
+	 * configuration sets one (the SDK waits 300 s, far too long on a connection path), and request
+	 * headers kept out of DEBUG logs. Building a client already calls the workspace (its host
+	 * metadata); unset values come from the SDK's default chain ({@code DATABRICKS_*} variables,
+	 * then {@code ~/.databrickscfg}).
+	 * @param config the client configuration
+	 * @param target the endpoint or instance, for the failure report
+	 * @return the client
+	 * @throws LakebaseWorkspaceException when the configuration cannot make a client
+	 */
+	public static WorkspaceClient createWorkspaceClient(DatabricksConfig config, LakebaseTarget target) {
+		if (config.getHttpTimeoutSeconds() == null) {
+			config.setHttpTimeoutSeconds((int) DEFAULT_HTTP_TIMEOUT.toSeconds());
+		}
+		// Explicit, so that DATABRICKS_DEBUG_HEADERS cannot put bearer tokens into DEBUG logs.
+		config.setDebugHeaders(false);
+		try {
+			return new WorkspaceClient(config);
+		}
+		catch (RuntimeException ex) {
+			throw LakebaseWorkspaceException.of(config, target,
+					"Could not configure the Databricks workspace client: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**
@@ -178,6 +208,15 @@ public final class LakebaseConnector implements AutoCloseable {
 	 */
 	public Optional<LakebaseConnectionInfo> resolved() {
 		return Optional.ofNullable(this.resolved);
+	}
+
+	/**
+	 * Returns the role logins use, without resolving it.
+	 * @return the resolved role, else the configured one, else {@code null}
+	 */
+	public @Nullable String username() {
+		LakebaseConnectionInfo connection = this.resolved;
+		return (connection != null) ? connection.username() : this.settings.username();
 	}
 
 	/**

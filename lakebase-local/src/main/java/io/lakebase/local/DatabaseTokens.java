@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,7 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Issues and checks database credentials the way Lakebase does: JWT-shaped tokens bound to one
  * identity, many valid at once, each until its own expiry, checked only at login.
  */
-public final class DatabaseTokens {
+final class DatabaseTokens {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,8 +40,6 @@ public final class DatabaseTokens {
 	// Every live token by its id: revocation removes entries, expiry prunes them.
 	private final Map<String, Issued> issued = new ConcurrentHashMap<>();
 
-	private final AtomicLong issuedCount = new AtomicLong();
-
 	DatabaseTokens(String issuer, Clock clock) {
 		this.issuer = issuer;
 		this.clock = clock;
@@ -56,7 +53,7 @@ public final class DatabaseTokens {
 	 * @param lifetime how long the token is valid
 	 * @return the token and its expiry
 	 */
-	public DatabaseToken issue(Identity identity, String audience, Duration lifetime) {
+	DatabaseToken issue(Identity identity, String audience, Duration lifetime) {
 		Instant now = this.clock.instant();
 		Instant expiresAt = now.plus(lifetime);
 		String id = UUID.randomUUID().toString();
@@ -73,7 +70,6 @@ public final class DatabaseTokens {
 		String token = unsigned + "." + ENCODER.encodeToString(sign(unsigned));
 		pruneExpired(now);
 		this.issued.put(id, new Issued(identity.name(), expiresAt));
-		this.issuedCount.incrementAndGet();
 		return new DatabaseToken(token, expiresAt);
 	}
 
@@ -83,7 +79,7 @@ public final class DatabaseTokens {
 	 * @param password the password of the login
 	 * @return the verdict
 	 */
-	public Verdict check(String user, String password) {
+	Verdict check(String user, String password) {
 		String[] parts = password.split("\\.", -1);
 		if (parts.length != 3) {
 			return Verdict.NOT_A_JWT;
@@ -119,18 +115,10 @@ public final class DatabaseTokens {
 	 * @param identity the identity name
 	 * @return how many tokens were revoked
 	 */
-	public int revokeAll(String identity) {
+	int revokeAll(String identity) {
 		int before = this.issued.size();
 		this.issued.values().removeIf((record) -> record.identity().equals(identity));
 		return before - this.issued.size();
-	}
-
-	/**
-	 * Returns how many tokens were issued since start.
-	 * @return the count
-	 */
-	public long issuedCount() {
-		return this.issuedCount.get();
 	}
 
 	private void pruneExpired(Instant now) {
@@ -160,7 +148,7 @@ public final class DatabaseTokens {
 	/**
 	 * The outcome of checking a login password.
 	 */
-	public enum Verdict {
+	enum Verdict {
 
 		/** A live token of this identity. */
 		VALID,

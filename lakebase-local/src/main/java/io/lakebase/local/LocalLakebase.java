@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -40,7 +41,13 @@ public final class LocalLakebase implements AutoCloseable {
 	/** The database every Lakebase has. */
 	public static final String DEFAULT_DATABASE = "databricks_postgres";
 
+	/** The PostgreSQL image of {@link Builder#postgresContainer()}: the major Lakebase runs. */
+	public static final String DEFAULT_POSTGRES_IMAGE = "postgres:17";
+
 	private static final String HOST = "127.0.0.1";
+
+	// The lifetime of the workspace's OAuth access tokens, as on Databricks.
+	private static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(1);
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -52,7 +59,7 @@ public final class LocalLakebase implements AutoCloseable {
 
 	private final Faults faults;
 
-	private final PostgresBackend backend;
+	private final DatabaseServer backend;
 
 	private final TlsMaterial tls;
 
@@ -70,15 +77,17 @@ public final class LocalLakebase implements AutoCloseable {
 		this.workDirectory = createWorkDirectory();
 		this.database = builder.database;
 		LoginFront[] frontHolder = new LoginFront[1];
-		PostgresBackend[] backendHolder = new PostgresBackend[1];
+		DatabaseServer[] backendHolder = new DatabaseServer[1];
 		this.faults = new Faults(() -> frontHolder[0].suspend(), () -> {
 			frontHolder[0].closeSessions();
 			backendHolder[0].restart();
 		});
 		try {
 			this.workspace = new Workspace(builder.identities(), builder.endpoints(), builder.instances(),
-					builder.tokenLifetime, builder.accessTokenLifetime, "http://" + HOST, Clock.systemUTC());
-			this.backend = new PostgresBackend(this.workDirectory, this.database, randomHex(24));
+					builder.tokenLifetime, ACCESS_TOKEN_LIFETIME, "http://" + HOST, Clock.systemUTC());
+			this.backend = (builder.postgresImage != null)
+					? new ContainerPostgresServer(builder.postgresImage, this.database, randomHex(24), randomHex(24))
+					: new PostgresBackend(this.workDirectory, this.database, randomHex(24));
 			backendHolder[0] = this.backend;
 			for (Identity identity : this.workspace.identities()) {
 				if (identity.postgresRole()) {
@@ -251,17 +260,6 @@ public final class LocalLakebase implements AutoCloseable {
 	}
 
 	/**
-	 * Grants or removes the "Workspace access" entitlement of an identity.
-	 * @param identityName the client id or email
-	 * @param workspaceAccess whether the identity may call the workspace API
-	 */
-	public void setWorkspaceAccess(String identityName, boolean workspaceAccess) {
-		Identity identity = identity(identityName);
-		this.workspace.replace(new Identity(identity.kind(), identity.name(), identity.secret(), workspaceAccess,
-				identity.postgresRole(), identity.federatedIdToken()));
-	}
-
-	/**
 	 * Returns whether the compute is suspended (scaled to zero).
 	 * @return whether the next login pays the resume delay
 	 */
@@ -394,15 +392,36 @@ public final class LocalLakebase implements AutoCloseable {
 
 		private Duration tokenLifetime = Duration.ofHours(1);
 
-		private Duration accessTokenLifetime = Duration.ofHours(1);
-
 		private String database = DEFAULT_DATABASE;
 
 		private boolean plaintextAllowed = true;
 
 		private Duration resumeDelay = Duration.ofMillis(500);
 
+		private @Nullable String postgresImage;
+
 		private Builder() {
+		}
+
+		/**
+		 * Runs the PostgreSQL server behind the front in a Testcontainers container of the
+		 * {@value LocalLakebase#DEFAULT_POSTGRES_IMAGE} image instead of the embedded one. Needs
+		 * Docker and Testcontainers on the class path.
+		 * @return this
+		 */
+		public Builder postgresContainer() {
+			return postgresContainer(DEFAULT_POSTGRES_IMAGE);
+		}
+
+		/**
+		 * Runs the PostgreSQL server behind the front in a Testcontainers container of an image.
+		 * Needs Docker and Testcontainers on the class path.
+		 * @param image the image, such as {@code postgres:17}
+		 * @return this
+		 */
+		public Builder postgresContainer(String image) {
+			this.postgresImage = Objects.requireNonNull(image, "image");
+			return this;
 		}
 
 		/**
@@ -461,16 +480,6 @@ public final class LocalLakebase implements AutoCloseable {
 		 */
 		public Builder tokenLifetime(Duration lifetime) {
 			this.tokenLifetime = requirePositive(lifetime);
-			return this;
-		}
-
-		/**
-		 * Sets the lifetime of the workspace OAuth access tokens (default one hour).
-		 * @param lifetime the lifetime
-		 * @return this
-		 */
-		public Builder accessTokenLifetime(Duration lifetime) {
-			this.accessTokenLifetime = requirePositive(lifetime);
 			return this;
 		}
 

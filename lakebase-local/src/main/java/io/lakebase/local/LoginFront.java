@@ -52,7 +52,7 @@ final class LoginFront implements AutoCloseable {
 
 	private final Stats stats;
 
-	private final PostgresBackend backend;
+	private final DatabaseServer backend;
 
 	private final @Nullable SSLContext sslContext;
 
@@ -70,7 +70,7 @@ final class LoginFront implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	LoginFront(Workspace workspace, Faults faults, Stats stats, PostgresBackend backend,
+	LoginFront(Workspace workspace, Faults faults, Stats stats, DatabaseServer backend,
 			@Nullable SSLContext sslContext, boolean plaintextAllowed, Duration resumeDelay) throws IOException {
 		this.workspace = workspace;
 		this.faults = faults;
@@ -226,7 +226,7 @@ final class LoginFront implements AutoCloseable {
 	private void connectBackend(Session session, String user) throws IOException {
 		Socket backendSocket = new Socket();
 		try {
-			backendSocket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.backend.port()), 5_000);
+			backendSocket.connect(new InetSocketAddress(this.backend.host(), this.backend.port()), 5_000);
 		}
 		catch (IOException ex) {
 			backendSocket.close();
@@ -315,7 +315,7 @@ final class LoginFront implements AutoCloseable {
 		// Only cancel keys handed out through this front are forwarded, as a real server checks them.
 		for (Session session : this.sessions) {
 			if (session.cancelKey != null && Arrays.equals(session.cancelKey, body)) {
-				try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.backend.port())) {
+				try (Socket socket = new Socket(this.backend.host(), this.backend.port())) {
 					socket.getOutputStream()
 						.write(ByteBuffer.allocate(8 + body.length)
 							.putInt(8 + body.length)

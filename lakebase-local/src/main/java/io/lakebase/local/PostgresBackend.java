@@ -13,11 +13,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The real PostgreSQL server behind the login front: embedded, on a free loopback port, with a
- * data directory of its own that survives a restart. Roles of identities can only log in with an
- * internal password that only the front knows, so clients must come through the front.
+ * The embedded PostgreSQL server behind the login front: on a free loopback port, with a data
+ * directory of its own that survives a restart.
  */
-final class PostgresBackend implements AutoCloseable {
+final class PostgresBackend implements DatabaseServer {
 
 	private final Path dataDirectory;
 
@@ -51,18 +50,23 @@ final class PostgresBackend implements AutoCloseable {
 		}
 	}
 
-	int port() {
+	@Override
+	public String host() {
+		return "127.0.0.1";
+	}
+
+	@Override
+	public int port() {
 		return this.port;
 	}
 
-	String internalPassword() {
+	@Override
+	public String internalPassword() {
 		return this.internalPassword;
 	}
 
-	/**
-	 * Creates the Postgres role of an identity, as {@code databricks_create_role} does on Lakebase.
-	 */
-	void createRole(String name) {
+	@Override
+	public void createRole(String name) {
 		try (Connection connection = adminConnection("postgres"); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE ROLE " + quote(name) + " LOGIN PASSWORD '" + this.internalPassword
 					+ "' IN ROLE databricks_superuser");
@@ -72,10 +76,8 @@ final class PostgresBackend implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Stops and starts the server on the same port and data directory; every connection is closed.
-	 */
-	synchronized void restart() {
+	@Override
+	public synchronized void restart() {
 		try {
 			stop();
 			this.postgres = start();

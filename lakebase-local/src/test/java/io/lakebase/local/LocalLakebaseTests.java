@@ -39,6 +39,10 @@ class LocalLakebaseTests {
 
 	private static final String INSTANCE = LocalLakebase.DEFAULT_INSTANCE;
 
+	private static final String READ_ONLY_ENDPOINT = "projects/local/branches/main/endpoints/replica";
+
+	private static final String STOPPED_INSTANCE = "stopped-instance";
+
 	private static final Identity SERVICE_PRINCIPAL = Identity.servicePrincipal("0d6f5a3e-6c1b-4b8e-9f1a-2b3c4d5e6f70",
 			"sp-secret-value-123");
 
@@ -64,7 +68,9 @@ class LocalLakebaseTests {
 		.identity(NO_ROLE)
 		.identity(FEDERATED)
 		.endpoint(ENDPOINT)
+		.endpoint(io.lakebase.local.Endpoint.of(READ_ONLY_ENDPOINT).asReadOnly())
 		.instance(INSTANCE)
+		.instance(Instance.of(STOPPED_INSTANCE).asStopped())
 		.resumeDelay(Duration.ofMillis(700)));
 
 	@AfterEach
@@ -133,6 +139,18 @@ class LocalLakebaseTests {
 		assertThat(instance.getReadWriteDns()).isEqualTo("127.0.0.1");
 		assertThat(instance.getState().name()).isEqualTo("AVAILABLE");
 		assertThat(workspace.currentUser().me(new com.databricks.sdk.service.iam.MeRequest()).getUserName()).isEqualTo(SERVICE_PRINCIPAL.name());
+	}
+
+	@Test
+	void readOnlyEndpointAndStoppedInstanceReportTheirState() {
+		WorkspaceClient workspace = Clients.servicePrincipal(lakebase.get(), SERVICE_PRINCIPAL);
+		Endpoint replica = workspace.postgres().getEndpoint(READ_ONLY_ENDPOINT);
+		assertThat(replica.getStatus().getEndpointType().name()).isEqualTo("ENDPOINT_TYPE_READ_ONLY");
+		assertThat(replica.getStatus().getHosts().getReadOnlyPooledHost()).isNotEqualTo("127.0.0.1");
+		assertThat(replica.getStatus().getHosts().getReadWritePooledHost()).isNull();
+		DatabaseInstance stopped = workspace.database().getDatabaseInstance(STOPPED_INSTANCE);
+		assertThat(stopped.getState().name()).isEqualTo("STOPPED");
+		assertThat(stopped.getEffectiveStopped()).isTrue();
 	}
 
 	@Test

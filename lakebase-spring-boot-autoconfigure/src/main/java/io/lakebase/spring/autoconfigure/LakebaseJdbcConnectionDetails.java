@@ -1,6 +1,5 @@
 package io.lakebase.spring.autoconfigure;
 
-import io.lakebase.jdbc.LakebaseConnectionInfo;
 import io.lakebase.jdbc.LakebaseConnector;
 import org.jspecify.annotations.Nullable;
 
@@ -28,9 +27,7 @@ final class LakebaseJdbcConnectionDetails implements JdbcConnectionDetails {
 
 	@Override
 	public @Nullable String getUsername() {
-		return this.connector.resolved()
-			.map(LakebaseConnectionInfo::username)
-			.orElse(this.connector.settings().username());
+		return this.connector.username();
 	}
 
 	@Override

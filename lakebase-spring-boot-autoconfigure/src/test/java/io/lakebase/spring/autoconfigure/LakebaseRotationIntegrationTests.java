@@ -10,16 +10,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.local.LocalLakebase;
-import io.lakebase.local.LocalLakebaseExtension;
 import io.lakebase.jdbc.LakebaseCredential;
 import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.util.TestPropertyValues;
 
@@ -61,7 +59,7 @@ class LakebaseRotationIntegrationTests {
 							long failed = 0;
 							while (System.nanoTime() < deadline) {
 								try {
-									LakebaseIntegrationTests.whoAmI(dataSource);
+									AbstractLakebaseIntegrationTests.whoAmI(dataSource);
 									queries.incrementAndGet();
 								}
 								catch (Exception ex) {
@@ -114,7 +112,7 @@ class LakebaseRotationIntegrationTests {
 				int logins = 0;
 				while (System.nanoTime() < until) {
 					dataSource.getHikariPoolMXBean().softEvictConnections();
-					LakebaseIntegrationTests.whoAmI(dataSource);
+					AbstractLakebaseIntegrationTests.whoAmI(dataSource);
 					logins++;
 				}
 				assertThat(logins).isPositive();
@@ -130,7 +128,7 @@ class LakebaseRotationIntegrationTests {
 				.atMost(Duration.ofSeconds(10))
 				.until(() -> cache.status().expiresAt().isAfter(beforeOutage.expiresAt()));
 			assertThat(cache.status().lastError()).isNull();
-			assertThat(LakebaseIntegrationTests.whoAmI(dataSource)[0]).isEqualTo(lakebase.get().defaultIdentity().name());
+			assertThat(AbstractLakebaseIntegrationTests.whoAmI(dataSource)[0]).isEqualTo(lakebase.get().defaultIdentity().name());
 		});
 	}
 
@@ -145,7 +143,7 @@ class LakebaseRotationIntegrationTests {
 
 	private ApplicationContextRunner contextRunner() {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class, DataSourceAutoConfiguration.class))
+			.withConfiguration(new Boot4Line().lakebaseDataSource())
 			.withInitializer((context) -> TestPropertyValues.of(lakebase.get().springProperties()).applyTo(context));
 	}
 

@@ -163,7 +163,7 @@ class SecretLeakScanTests {
 			}
 		});
 		for (String path : List.of("env/lakebase.workspace.client-secret", "env/lakebase.workspace.token",
-				"metrics/lakebase.credential.issued", "metrics/lakebase.credential.expires.in",
+				"metrics/lakebase.credential.fetch", "metrics/lakebase.credential.expires.in",
 				"configprops/lakebase", "configprops/spring.datasource")) {
 			responses.add(get(base + "/actuator/" + path));
 		}

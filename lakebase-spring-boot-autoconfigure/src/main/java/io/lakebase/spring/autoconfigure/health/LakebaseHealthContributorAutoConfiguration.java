@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -16,7 +17,7 @@ import org.springframework.context.annotation.Bean;
  * ({@code management.health.lakebase.enabled}).
  */
 @AutoConfiguration(after = LakebaseAutoConfiguration.class)
-@ConditionalOnClass(ConditionalOnEnabledHealthIndicator.class)
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(LakebaseConnector.class)
 @ConditionalOnEnabledHealthIndicator("lakebase")
 @EnableConfigurationProperties(LakebaseHealthIndicatorProperties.class)

@@ -1,0 +1,50 @@
+package io.lakebase.compatibility;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootVersion;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Starts the compatibility application on the Spring Boot version of its module against a local
+ * Lakebase: it starts, its startup check logs in, it queries as the service principal, and its
+ * {@code lakebase} health indicator is there and up.
+ */
+class CompatibilityApplicationTests {
+
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension();
+
+	@Test
+	void startsLogsInAndIsHealthy() {
+		List<String> arguments = new ArrayList<>();
+		lakebase.get().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
+		arguments.add("--spring.main.banner-mode=off");
+		SpringApplication application = new SpringApplication(CompatibilityApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		try (ConfigurableApplicationContext context = application.run(arguments.toArray(String[]::new))) {
+			System.out.println("Compatibility: Spring Boot " + SpringBootVersion.getVersion() + " started and logged in");
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			assertThat(jdbc.queryForObject("SELECT current_user", String.class)).isEqualTo(LocalLakebase.DEFAULT_CLIENT_ID);
+			assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
+			assertThat(context.containsBean("lakebaseHealthIndicator")).isTrue();
+			assertThat(context.getBean(LakebaseConnector.class).health(Duration.ofSeconds(2)).up()).isTrue();
+		}
+	}
+
+}

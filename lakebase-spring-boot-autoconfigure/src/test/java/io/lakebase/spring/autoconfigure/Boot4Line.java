@@ -1,0 +1,44 @@
+package io.lakebase.spring.autoconfigure;
+
+import io.lakebase.spring.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * The Spring Boot 4.x line, for the shared contract tests.
+ */
+public final class Boot4Line implements SpringBootLine {
+
+	@Override
+	public AutoConfigurations lakebaseDataSource() {
+		return AutoConfigurations.of(LakebaseAutoConfiguration.class, LakebaseJdbcAutoConfiguration.class,
+				DataSourceAutoConfiguration.class);
+	}
+
+	@Override
+	public Class<?> lakebaseHealth() {
+		return LakebaseHealthContributorAutoConfiguration.class;
+	}
+
+	@Override
+	public String healthApiPackage() {
+		return "org.springframework.boot.health.contributor";
+	}
+
+	@Override
+	public Class<?> jdbcConnectionDetails() {
+		return JdbcConnectionDetails.class;
+	}
+
+	@Override
+	public HealthReport health(ApplicationContext context) {
+		Health health = context.getBean("lakebaseHealthIndicator", HealthIndicator.class).health(true);
+		return new HealthReport(health.getStatus().getCode(), health.getDetails());
+	}
+
+}

@@ -1,0 +1,143 @@
+package io.lakebase.spring.autoconfigure;
+
+import javax.sql.DataSource;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.jdbc.LakebaseConfigurationException;
+import io.lakebase.jdbc.LakebaseConnectionSettings;
+import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseCredentialListener;
+import io.lakebase.jdbc.LakebaseCredentialSource;
+import io.lakebase.spring.autoconfigure.aot.LakebaseRuntimeHints;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration for Databricks Lakebase: a {@link WorkspaceClient}, a cached source of
+ * short-lived database credentials, a {@link LakebaseConnector}, and the post-processor that makes
+ * Boot's own Hikari {@code DataSource} log in through it; each Spring Boot line's
+ * {@code LakebaseJdbcAutoConfiguration} adds the JDBC connection details the pool is built from.
+ * Active when {@code lakebase.endpoint} or {@code lakebase.instance} is set; backs off entirely when
+ * the application defines its own {@link DataSource} or {@code JdbcConnectionDetails} (a
+ * Testcontainers service connection, say).
+ * <p>
+ * Shared by the Spring Boot 3.5 and 4.x lines: Boot's JDBC classes, whose packages differ between
+ * the lines, are named rather than referenced; the name of the other line matches nothing.
+ */
+@AutoConfiguration(beforeName = { LakebaseAutoConfiguration.BOOT4_DATA_SOURCE_AUTO_CONFIGURATION,
+		LakebaseAutoConfiguration.BOOT3_DATA_SOURCE_AUTO_CONFIGURATION })
+@ConditionalOnClass({ WorkspaceClient.class, HikariDataSource.class, org.postgresql.Driver.class })
+@ConditionalOnBooleanProperty(name = "lakebase.enabled", matchIfMissing = true)
+@Conditional(OnLakebaseTargetCondition.class)
+@ConditionalOnMissingBean(type = { "javax.sql.DataSource", LakebaseAutoConfiguration.BOOT4_JDBC_CONNECTION_DETAILS,
+		LakebaseAutoConfiguration.BOOT3_JDBC_CONNECTION_DETAILS })
+@EnableConfigurationProperties(LakebaseProperties.class)
+@ImportRuntimeHints(LakebaseRuntimeHints.class)
+public final class LakebaseAutoConfiguration {
+
+	static final String BOOT4_DATA_SOURCE_AUTO_CONFIGURATION = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
+
+	static final String BOOT3_DATA_SOURCE_AUTO_CONFIGURATION = "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration";
+
+	static final String BOOT4_JDBC_CONNECTION_DETAILS = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails";
+
+	static final String BOOT3_JDBC_CONNECTION_DETAILS = "org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails";
+
+	@Bean
+	@ConditionalOnMissingBean
+	LakebaseConnectionDetails lakebaseConnectionDetails(LakebaseProperties properties) {
+		// Validated here, before any network call.
+		return new PropertiesLakebaseConnectionDetails(properties);
+	}
+
+	// Lazy: building a client already calls the workspace, which a start with
+	// lakebase.fail-fast=false must not do.
+	@Bean
+	@Lazy
+	@ConditionalOnMissingBean
+	WorkspaceClient lakebaseWorkspaceClient(LakebaseProperties properties, LakebaseConnectionDetails connectionDetails) {
+		LakebaseProperties.Workspace workspace = properties.getWorkspace();
+		DatabricksConfig config = new DatabricksConfig();
+		// Unset values stay null: the SDK then fills them from the environment and ~/.databrickscfg.
+		PropertyMapper map = PropertyMapper.get();
+		map.from(workspace::getHost).whenHasText().to(config::setHost);
+		map.from(workspace::getClientId).whenHasText().to(config::setClientId);
+		map.from(workspace::getClientSecret).whenHasText().to(config::setClientSecret);
+		map.from(workspace::getToken).whenHasText().to(config::setToken);
+		map.from(workspace::getProfile).whenHasText().to(config::setProfile);
+		map.from(workspace::getConfigFile).whenHasText().to(config::setConfigFile);
+		map.from(workspace::getAuthType).whenHasText().to(config::setAuthType);
+		// The SDK waits 300 s by default: far too long on a connection path.
+		config.setHttpTimeoutSeconds((int) Math.max(1, workspace.getHttpTimeout().toSeconds()));
+		return LakebaseConnector.createWorkspaceClient(config, connectionDetails.getSettings().target());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LakebaseCredentialCache lakebaseCredentialCache(LakebaseConnectionDetails connectionDetails,
+			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseProperties properties,
+			ObjectProvider<LakebaseCredentialListener> listeners) {
+		LakebaseProperties.Credential credential = properties.getCredential();
+		try {
+			LakebaseCredentialSource source = LakebaseCredentialSource
+				.forTarget(connectionDetails.getSettings().target(), workspaceClient::getObject, credential.getTtl());
+			return LakebaseCredentialCache.builder(source)
+				.refreshBefore(credential.getRefreshBefore())
+				.fetchTimeout(credential.getFetchTimeout())
+				.listeners(listeners.orderedStream().toList())
+				.build();
+		}
+		catch (LakebaseConfigurationException ex) {
+			throw LakebasePropertyFailures.of(ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LakebaseConnector lakebaseConnector(LakebaseConnectionDetails connectionDetails,
+			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
+			LakebaseProperties properties) {
+		LakebaseConnectionSettings settings = connectionDetails.getSettings();
+		LakebaseConnector connector = LakebaseConnector.builder(settings)
+			.workspaceClient(workspaceClient::getObject)
+			.credentials(credentials)
+			.build();
+		if (properties.isFailFast()) {
+			// The startup check, before the DataSource exists and so before anything (a schema
+			// migration, say) uses it: a misconfiguration fails the start with a report.
+			try {
+				connector.verify(properties.getStartupTimeout());
+			}
+			catch (LakebaseConfigurationException ex) {
+				connector.close();
+				throw LakebasePropertyFailures.of(ex);
+			}
+			catch (RuntimeException ex) {
+				connector.close();
+				throw ex;
+			}
+		}
+		return connector;
+	}
+
+	@Bean
+	static LakebaseDataSourceBeanPostProcessor lakebaseDataSourceBeanPostProcessor(
+			ObjectProvider<LakebaseConnector> connector, Environment environment) {
+		return new LakebaseDataSourceBeanPostProcessor(connector, environment);
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import java.util.regex.Pattern;
+
+import io.lakebase.jdbc.LakebaseConnectionException;
+import io.lakebase.jdbc.LakebaseConnectionInfo;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.NestedExceptionUtils;
+
+/**
+ * Reports a {@link LakebaseConnectionException}: a database host that cannot be reached, or a
+ * login that Postgres rejected, with the SQL that creates the missing role.
+ */
+class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseConnectionException> {
+
+	private static final Pattern CLIENT_ID = Pattern
+		.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, LakebaseConnectionException cause) {
+		LakebaseConnectionInfo connection = cause.getConnection();
+		SQLException sqlException = cause.getSqlException();
+		String sqlState = (sqlException != null) ? String.valueOf(sqlException.getSQLState()) : "";
+		String serverMessage = String.valueOf(NestedExceptionUtils.getMostSpecificCause(cause).getMessage());
+		String where = connection.target().name() + " at " + connection.host() + ":" + connection.port();
+		if (findCause(cause, UnknownHostException.class) != null) {
+			return new FailureAnalysis("The Lakebase host '" + connection.host() + "' of " + connection.target().name()
+					+ " is unknown: the name does not resolve.", unreachableAction(cause), cause);
+		}
+		if (findCause(cause, ConnectException.class) != null || findCause(cause, NoRouteToHostException.class) != null
+				|| findCause(cause, SocketTimeoutException.class) != null || sqlState.startsWith("08")) {
+			return new FailureAnalysis("Could not reach Lakebase " + where + ": " + serverMessage + ".",
+					unreachableAction(cause), cause);
+		}
+		if (sqlState.equals("28P01") || sqlState.equals("28000")) {
+			return new FailureAnalysis("Lakebase " + where + " rejected the login of role '" + connection.username()
+					+ "' to database '" + connection.database() + "': " + serverMessage + ".", loginAction(cause), cause);
+		}
+		if (sqlState.equals("3D000")) {
+			return new FailureAnalysis("The database '" + connection.database() + "' does not exist on Lakebase " + where
+					+ ".", "Set lakebase.database to an existing database (Lakebase creates databricks_postgres), "
+							+ "or create '" + connection.database() + "'.", cause);
+		}
+		return new FailureAnalysis(cause.getMessage() + ".", "Check lakebase.host, lakebase.port, lakebase.database "
+				+ "and lakebase.ssl.*, and that " + connection.target().name() + " is running.", cause);
+	}
+
+	private String unreachableAction(LakebaseConnectionException cause) {
+		LakebaseConnectionInfo connection = cause.getConnection();
+		return "Check lakebase.host and lakebase.port (now " + connection.host() + ":" + connection.port()
+				+ "): remove lakebase.host to use the host the workspace reports for lakebase." + connection.target().kind()
+				+ ", and keep the port 5432. Also check that this machine can reach it (outbound TCP 5432, proxy, "
+				+ "firewall, private link, IP access lists) and that the compute is not stopped.";
+	}
+
+	private String loginAction(LakebaseConnectionException cause) {
+		LakebaseConnectionInfo connection = cause.getConnection();
+		String role = connection.username();
+		String quoted = "\"" + role.replace("\"", "\"\"") + "\"";
+		String identityType = CLIENT_ID.matcher(role).matches() ? "SERVICE_PRINCIPAL" : "USER";
+		// 28000 is a role that does not exist; 28P01 a refused password, which a wrong role name can cause.
+		boolean missingRole = "28000".equals((cause.getSqlException() != null) ? cause.getSqlException().getSQLState() : null);
+		String checkUser = missingRole ? ""
+				: "If the role exists, check that lakebase.username is unset or exactly the identity the workspace "
+						+ "client authenticates as (role names are case-sensitive), and that the role was created "
+						+ "for OAuth with databricks_create_role, not with a password.\n\n";
+		return checkUser + "Create the Postgres role for the identity: as the project owner (or a member of "
+				+ "databricks_superuser), run in the Lakebase SQL editor or psql:\n\n"
+				+ "    CREATE EXTENSION IF NOT EXISTS databricks_auth;\n"
+				+ "    SELECT databricks_create_role('" + role.replace("'", "''") + "', '" + identityType + "');\n"
+				+ "    GRANT CONNECT ON DATABASE " + connection.database() + " TO " + quoted + ";\n"
+				+ "    GRANT USAGE, CREATE ON SCHEMA public TO " + quoted + ";\n"
+				+ "    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + quoted + ";\n\n"
+				+ "or add it in the Lakebase App (your project > branch > Roles & Databases > Add role > OAuth).";
+	}
+
+}

@@ -1,0 +1,33 @@
+package io.lakebase.spring.autoconfigure.health;
+
+import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.spring.autoconfigure.LakebaseAutoConfiguration;
+
+import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code lakebase} health indicator
+ * ({@code management.health.lakebase.enabled}).
+ */
+@AutoConfiguration(after = LakebaseAutoConfiguration.class)
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(LakebaseConnector.class)
+@ConditionalOnEnabledHealthIndicator("lakebase")
+@EnableConfigurationProperties(LakebaseHealthIndicatorProperties.class)
+public final class LakebaseHealthContributorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = { "lakebaseHealthIndicator", "lakebaseHealthContributor" })
+	LakebaseHealthIndicator lakebaseHealthIndicator(LakebaseConnector connector,
+			LakebaseHealthIndicatorProperties properties) {
+		return new LakebaseHealthIndicator(connector, properties.getTimeout());
+	}
+
+}

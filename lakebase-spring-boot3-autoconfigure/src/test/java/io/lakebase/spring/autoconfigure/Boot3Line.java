@@ -1,0 +1,44 @@
+package io.lakebase.spring.autoconfigure;
+
+import io.lakebase.spring.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
+
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * The Spring Boot 3.5 line, for the shared contract tests.
+ */
+public final class Boot3Line implements SpringBootLine {
+
+	@Override
+	public AutoConfigurations lakebaseDataSource() {
+		return AutoConfigurations.of(LakebaseAutoConfiguration.class, LakebaseJdbcAutoConfiguration.class,
+				DataSourceAutoConfiguration.class);
+	}
+
+	@Override
+	public Class<?> lakebaseHealth() {
+		return LakebaseHealthContributorAutoConfiguration.class;
+	}
+
+	@Override
+	public String healthApiPackage() {
+		return "org.springframework.boot.actuate.health";
+	}
+
+	@Override
+	public Class<?> jdbcConnectionDetails() {
+		return JdbcConnectionDetails.class;
+	}
+
+	@Override
+	public HealthReport health(ApplicationContext context) {
+		Health health = context.getBean("lakebaseHealthIndicator", HealthIndicator.class).getHealth(true);
+		return new HealthReport(health.getStatus().getCode(), health.getDetails());
+	}
+
+}
