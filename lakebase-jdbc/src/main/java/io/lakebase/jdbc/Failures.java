@@ -1,7 +1,9 @@
 package io.lakebase.jdbc;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,9 @@ final class Failures {
 	// PostgreSQL: the server is shutting down, restarting or starting; too many connections.
 	private static final Set<String> TRANSIENT_SQL_STATES = Set.of("57P01", "57P02", "57P03", "53300", "53400");
 
+	// PgJDBC reports a server certificate naming another host with this message only (SQL state 08006).
+	static final String HOSTNAME_NOT_VERIFIED = "could not be verified by hostnameverifier";
+
 	private Failures() {
 	}
 
@@ -45,6 +50,14 @@ final class Failures {
 			}
 			if (cause instanceof UnknownHostException) {
 				// A name that does not resolve is a typo far more often than a DNS hiccup.
+				return false;
+			}
+			if (cause instanceof GeneralSecurityException || cause instanceof FileNotFoundException) {
+				// A certificate that does not verify, a root certificate file missing or unusable: the
+				// TLS handshake wrapping it is an IOException, but no retry changes a certificate.
+				return false;
+			}
+			if (cause instanceof SQLException sql && String.valueOf(sql.getMessage()).contains(HOSTNAME_NOT_VERIFIED)) {
 				return false;
 			}
 			if (cause instanceof IOException || cause instanceof TimeoutException) {

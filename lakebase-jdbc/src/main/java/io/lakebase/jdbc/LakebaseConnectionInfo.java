@@ -21,6 +21,13 @@ import org.jspecify.annotations.Nullable;
  */
 public record LakebaseConnectionInfo(LakebaseConnectionSettings settings, String host, String username) {
 
+	/**
+	 * The PgJDBC SSL socket factory of {@code verify-ca} and {@code verify-full} without
+	 * {@code ssl.root-cert}: the JVM's default, which trusts the JVM's trust store.
+	 * @since 0.1.0
+	 */
+	public static final String JVM_TRUST_STORE_SSL_FACTORY = "org.postgresql.ssl.DefaultJavaSSLFactory";
+
 	public LakebaseConnectionInfo {
 		Objects.requireNonNull(settings, "settings");
 		Objects.requireNonNull(host, "host");
@@ -64,6 +71,11 @@ public record LakebaseConnectionInfo(LakebaseConnectionSettings settings, String
 		Map<String, @Nullable String> parameters = new LinkedHashMap<>();
 		parameters.put("sslmode", settings.sslMode().jdbcValue());
 		parameters.put("sslrootcert", settings.sslRootCert());
+		if (settings.sslMode().verifiesServer() && settings.sslRootCert() == null) {
+			// Without a CA file, trust what the JVM trusts (its trust store: public CAs, or
+			// javax.net.ssl.trustStore), rather than PgJDBC's default of ~/.postgresql/root.crt.
+			parameters.put("sslfactory", JVM_TRUST_STORE_SSL_FACTORY);
+		}
 		parameters.put("sslcert", settings.sslCert());
 		parameters.put("sslkey", settings.sslKey());
 		parameters.put("currentSchema", settings.schema());

@@ -281,6 +281,17 @@ public final class LakebaseConnectionSettings {
 			if (this.host != null) {
 				this.sslMode.checkAllowedFor(this.host);
 			}
+			if (this.sslMode.verifiesServer() && this.sslRootCert == null && (this.sslCert != null || this.sslKey != null)) {
+				// The JVM trust store route (no root certificate) is PgJDBC's DefaultJavaSSLFactory,
+				// which would silently ignore a client certificate.
+				boolean cert = this.sslCert != null;
+				throw new LakebaseConfigurationException(cert ? "ssl.cert" : "ssl.key", cert ? this.sslCert : this.sslKey,
+						"A client certificate with SSL mode '" + this.sslMode.jdbcValue() + "' needs the root "
+								+ "certificate (the CA file of the server's certificate) set too: without one, the JVM "
+								+ "trust store verifies the server, and that route presents no client certificate",
+						"Set the root certificate to the PEM file of the CA that signed the Lakebase certificate, "
+								+ "or remove the client certificate.");
+			}
 			return new LakebaseConnectionSettings(this);
 		}
 

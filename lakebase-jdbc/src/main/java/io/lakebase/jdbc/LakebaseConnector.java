@@ -116,8 +116,12 @@ public final class LakebaseConnector implements AutoCloseable {
 			return new WorkspaceClient(config);
 		}
 		catch (RuntimeException ex) {
-			throw LakebaseWorkspaceException.of(config, target,
-					"Could not configure the Databricks workspace client: " + ex.getMessage(), ex);
+			// The SDK has resolved the configuration (environment, ~/.databrickscfg) by now.
+			String message = (config.getHost() == null)
+					? "No Databricks workspace URL is configured: set the client configuration's host, "
+							+ "DATABRICKS_HOST, or a ~/.databrickscfg profile with a host"
+					: "Could not configure the Databricks workspace client: " + ex.getMessage();
+			throw LakebaseWorkspaceException.of(config, target, message, ex);
 		}
 	}
 

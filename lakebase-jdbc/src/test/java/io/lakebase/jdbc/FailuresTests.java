@@ -1,10 +1,16 @@
 package io.lakebase.jdbc;
 
+import java.io.FileNotFoundException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 import com.databricks.sdk.core.DatabricksError;
 import com.databricks.sdk.core.DatabricksException;
@@ -44,6 +50,24 @@ class FailuresTests {
 		assertThat(Failures.isTransient(new NoClassDefFoundError("com/databricks/Foo"))).isFalse();
 		assertThat(Failures.isTransient(new DatabricksError("IO_ERROR", 523, new UnknownHostException("x.invalid"))))
 			.isFalse();
+	}
+
+	@Test
+	void certificatesThatDoNotVerifyArePermanentThoughTheHandshakeIsAnIoFailure() {
+		SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
+		untrusted.initCause(new CertificateException("unable to find valid certification path to requested target"));
+		assertThat(Failures.isTransient(new SQLException("SSL error: PKIX path building failed", "08006", untrusted)))
+			.isFalse();
+		assertThat(Failures.isTransient(new SQLException("Could not open SSL root certificate file /x.pem.", "08006",
+				new FileNotFoundException("/x.pem (No such file or directory)"))))
+			.isFalse();
+		assertThat(Failures.isTransient(new SQLException(
+				"The hostname db.example.com could not be verified by hostnameverifier PgjdbcHostnameVerifier.", "08006")))
+			.isFalse();
+		// A handshake cut by the network is worth a retry.
+		assertThat(Failures.isTransient(new SQLException("SSL error: Connection reset", "08006",
+				new SSLException("Connection reset", new SocketException("Connection reset")))))
+			.isTrue();
 	}
 
 	@Test

@@ -95,6 +95,31 @@ class LakebaseSettingsTests {
 			.isEqualTo("jdbc:postgresql://[::1]:5432/databricks_postgres?sslmode=require");
 	}
 
+	@Test
+	void verifyingWithoutARootCertificateTrustsTheJvmTrustStore() {
+		for (SslMode mode : new SslMode[] { SslMode.VERIFY_FULL, SslMode.VERIFY_CA }) {
+			assertThat(new LakebaseConnectionInfo(settings().sslMode(mode).build(), "db.example.com", "app").jdbcUrl())
+				.isEqualTo("jdbc:postgresql://db.example.com:5432/databricks_postgres?sslmode=" + mode.jdbcValue()
+						+ "&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory");
+		}
+		assertThat(new LakebaseConnectionInfo(settings().build(), "db.example.com", "app").jdbcUrl())
+			.doesNotContain("sslfactory");
+	}
+
+	@Test
+	void clientCertificateWithoutRootCertificateIsRefusedWhenVerifying() {
+		assertThatExceptionOfType(LakebaseConfigurationException.class)
+			.isThrownBy(() -> settings().sslMode(SslMode.VERIFY_FULL).sslCert("/etc/ssl/client.pem").build())
+			.satisfies((ex) -> {
+				assertThat(ex.getSetting()).isEqualTo("ssl.cert");
+				assertThat(ex.getValue()).isEqualTo("/etc/ssl/client.pem");
+				assertThat(ex.getMessage()).contains("needs the root certificate");
+			});
+		assertThat(settings().sslMode(SslMode.VERIFY_FULL).sslCert("/c.pem").sslRootCert("/ca.pem").build().sslCert())
+			.isEqualTo("/c.pem");
+		assertThat(settings().sslCert("/c.pem").build().sslCert()).isEqualTo("/c.pem");
+	}
+
 	private static LakebaseConnectionSettings.Builder settings() {
 		return LakebaseConnectionSettings.builder(LakebaseTarget.endpoint(ENDPOINT));
 	}

@@ -87,7 +87,7 @@ public final class LocalLakebase implements AutoCloseable {
 					builder.tokenLifetime, ACCESS_TOKEN_LIFETIME, "http://" + HOST, Clock.systemUTC());
 			this.backend = (builder.postgresImage != null)
 					? new ContainerPostgresServer(builder.postgresImage, this.database, randomHex(24), randomHex(24))
-					: new PostgresBackend(this.workDirectory, this.database, randomHex(24));
+					: new PostgresBackend(this.workDirectory, this.database, randomHex(24), randomHex(24));
 			backendHolder[0] = this.backend;
 			for (Identity identity : this.workspace.identities()) {
 				if (identity.postgresRole()) {
@@ -96,9 +96,10 @@ public final class LocalLakebase implements AutoCloseable {
 			}
 			this.tls = TlsMaterial.generate(this.workDirectory);
 			this.front = new LoginFront(this.workspace, this.faults, this.stats, this.backend, this.tls.sslContext(),
-					builder.plaintextAllowed, builder.resumeDelay);
+					builder.plaintextAllowed, builder.resumeDelay, builder.port);
 			frontHolder[0] = this.front;
-			this.api = new WorkspaceApiServer(this.workspace, this.faults, this.stats, HOST, this.front::isSuspended);
+			this.api = new WorkspaceApiServer(this.workspace, this.faults, this.stats, HOST, this.front::isSuspended,
+					builder.workspacePort);
 		}
 		catch (IOException | RuntimeException | Error ex) {
 			closeQuietly(frontHolder[0]);
@@ -152,6 +153,11 @@ public final class LocalLakebase implements AutoCloseable {
 	 */
 	public int port() {
 		return this.front.port();
+	}
+
+	// The PostgreSQL server's own port, for tests that try to get past the front.
+	int databasePort() {
+		return this.backend.port();
 	}
 
 	/**
@@ -400,7 +406,31 @@ public final class LocalLakebase implements AutoCloseable {
 
 		private @Nullable String postgresImage;
 
+		private int port;
+
+		private int workspacePort;
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets the port of the login front on {@code 127.0.0.1} (default: a free port).
+		 * @param port the port, or {@code 0} for a free one
+		 * @return this
+		 */
+		public Builder port(int port) {
+			this.port = requirePort(port);
+			return this;
+		}
+
+		/**
+		 * Sets the port of the workspace API on {@code 127.0.0.1} (default: a free port).
+		 * @param port the port, or {@code 0} for a free one
+		 * @return this
+		 */
+		public Builder workspacePort(int port) {
+			this.workspacePort = requirePort(port);
+			return this;
 		}
 
 		/**
@@ -542,6 +572,13 @@ public final class LocalLakebase implements AutoCloseable {
 		List<Instance> instances() {
 			return (this.endpoints.isEmpty() && this.instances.isEmpty()) ? List.of(Instance.of(DEFAULT_INSTANCE))
 					: this.instances;
+		}
+
+		private static int requirePort(int port) {
+			if (port < 0 || port > 65535) {
+				throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+			}
+			return port;
 		}
 
 		private static Duration requirePositive(Duration duration) {

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -71,7 +72,7 @@ final class LoginFront implements AutoCloseable {
 	private volatile boolean closed;
 
 	LoginFront(Workspace workspace, Faults faults, Stats stats, DatabaseServer backend,
-			@Nullable SSLContext sslContext, boolean plaintextAllowed, Duration resumeDelay) throws IOException {
+			@Nullable SSLContext sslContext, boolean plaintextAllowed, Duration resumeDelay, int port) throws IOException {
 		this.workspace = workspace;
 		this.faults = faults;
 		this.stats = stats;
@@ -80,7 +81,14 @@ final class LoginFront implements AutoCloseable {
 		this.plaintextAllowed = plaintextAllowed;
 		this.resumeDelay = resumeDelay;
 		this.serverSocket = new ServerSocket();
-		this.serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+		this.serverSocket.setReuseAddress(true);
+		try {
+			this.serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+		}
+		catch (BindException ex) {
+			this.serverSocket.close();
+			throw new BindException("Port " + port + " of the login front is in use");
+		}
 		this.threads.execute(this::acceptLoop);
 	}
 

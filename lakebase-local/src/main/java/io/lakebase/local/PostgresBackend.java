@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,19 @@ import org.jspecify.annotations.Nullable;
  */
 final class PostgresBackend implements DatabaseServer {
 
+	private static final String TRUSTED_SUPERUSER = """
+			host all postgres 127.0.0.1/32 trust
+			host all all 127.0.0.1/32 password
+			""";
+
+	// Every role, the superuser too, presents its password: the login front holds the roles'
+	// internal password (sent in clear over loopback, which the front's relay speaks), and only
+	// this class the superuser's.
+	private static final String PASSWORD_ONLY = """
+			host all postgres 127.0.0.1/32 scram-sha-256
+			host all all 127.0.0.1/32 password
+			""";
+
 	private final Path dataDirectory;
 
 	private final int port;
@@ -26,14 +40,18 @@ final class PostgresBackend implements DatabaseServer {
 
 	private final String internalPassword;
 
+	private final String superuserPassword;
+
 	private volatile @Nullable EmbeddedPostgres postgres;
 
-	PostgresBackend(Path workDirectory, String database, String internalPassword) throws IOException {
+	PostgresBackend(Path workDirectory, String database, String internalPassword, String superuserPassword)
+			throws IOException {
 		this.dataDirectory = Files.createDirectories(workDirectory.resolve("pgdata"));
 		this.port = freePort();
 		this.database = database;
 		this.internalPassword = internalPassword;
-		this.postgres = start();
+		this.superuserPassword = superuserPassword;
+		this.postgres = startFirstTime();
 		try (Connection connection = adminConnection("postgres"); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE DATABASE " + quote(database));
 			statement.execute("CREATE ROLE databricks_superuser NOLOGIN");
@@ -100,31 +118,52 @@ final class PostgresBackend implements DatabaseServer {
 		}
 	}
 
+	private EmbeddedPostgres startFirstTime() throws IOException {
+		// initdb makes a superuser without a password, and the start's readiness check logs in as it:
+		// only this first start trusts it on loopback, until it has a password only the emulator holds.
+		EmbeddedPostgres started = start(TRUSTED_SUPERUSER, null);
+		try (Connection connection = started.getDatabase("postgres", "postgres").getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("ALTER ROLE postgres PASSWORD '" + this.superuserPassword + "'");
+			writeHbaFile(PASSWORD_ONLY);
+			statement.execute("SELECT pg_reload_conf()");
+		}
+		catch (SQLException ex) {
+			started.close();
+			throw new IOException("Could not secure the embedded PostgreSQL server", ex);
+		}
+		return started;
+	}
+
 	private EmbeddedPostgres start() throws IOException {
-		return EmbeddedPostgres.builder()
+		return start(PASSWORD_ONLY, this.superuserPassword);
+	}
+
+	private EmbeddedPostgres start(String hba, @Nullable String superuserPassword) throws IOException {
+		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 			.setDataDirectory(this.dataDirectory)
 			.setCleanDataDirectory(false)
 			// LocalLakebase's own hook stops the server before removing its files.
 			.setRegisterShutdownHook(false)
 			.setPort(this.port)
 			.setServerConfig("listen_addresses", "127.0.0.1")
-			.setServerConfig("hba_file", writeHbaFile().toString())
+			// No Unix socket: every login is a TCP login the hba file rules.
+			.setServerConfig("unix_socket_directories", "")
+			.setServerConfig("hba_file", writeHbaFile(hba).toString())
 			.setServerConfig("max_connections", "300")
 			.setServerConfig("fsync", "off")
 			.setServerConfig("synchronous_commit", "off")
-			.setServerConfig("full_page_writes", "off")
-			.start();
+			.setServerConfig("full_page_writes", "off");
+		if (superuserPassword != null) {
+			// Also the password of the start's own readiness check.
+			builder.setConnectConfig("password", superuserPassword);
+		}
+		return builder.start();
 	}
 
-	private Path writeHbaFile() throws IOException {
-		// The emulator's own superuser is trusted on loopback (zonky's readiness check needs it);
-		// every other role must present the internal password that only the login front holds.
+	private Path writeHbaFile(String rules) throws IOException {
 		Path hba = this.dataDirectory.getParent().resolve("pg_hba.conf");
-		Files.writeString(hba, """
-				local all postgres trust
-				host all postgres 127.0.0.1/32 trust
-				host all all 127.0.0.1/32 password
-				""");
+		Files.writeString(hba, rules);
 		return hba;
 	}
 
@@ -133,7 +172,7 @@ final class PostgresBackend implements DatabaseServer {
 		if (running == null) {
 			throw new SQLException("The embedded PostgreSQL server is not running");
 		}
-		return running.getDatabase("postgres", database).getConnection();
+		return running.getDatabase("postgres", database, Map.of("password", this.superuserPassword)).getConnection();
 	}
 
 	static String quote(String identifier) {

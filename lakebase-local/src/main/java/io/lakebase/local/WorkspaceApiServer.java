@@ -3,6 +3,7 @@ package io.lakebase.local;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -58,14 +59,19 @@ final class WorkspaceApiServer implements AutoCloseable {
 
 	private final ExecutorService executor;
 
-	WorkspaceApiServer(Workspace workspace, Faults faults, Stats stats, String host, BooleanSupplier computeSuspended)
-			throws IOException {
+	WorkspaceApiServer(Workspace workspace, Faults faults, Stats stats, String host, BooleanSupplier computeSuspended,
+			int port) throws IOException {
 		this.workspace = workspace;
 		this.faults = faults;
 		this.stats = stats;
 		this.host = host;
 		this.computeSuspended = computeSuspended;
-		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+		try {
+			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+		}
+		catch (BindException ex) {
+			throw new BindException("Port " + port + " of the workspace API is in use");
+		}
 		this.executor = Executors.newFixedThreadPool(16, LocalThreads.factory("lakebase-local-api"));
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/", this::handle);

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -54,6 +55,33 @@ class LocalLakebaseLifecycleTests {
 				assertThat(result.getString(1)).isEqualTo("kept");
 			}
 		}
+	}
+
+	@Test
+	void theDatabaseBehindTheFrontRefusesEveryLoginThatBypassesIt() throws Exception {
+		try (LocalLakebase lakebase = LocalLakebase.start()) {
+			Identity identity = lakebase.defaultIdentity();
+			String token = lakebase.issueToken(identity, Duration.ofMinutes(5)).token();
+			assertBypassRefused(lakebase, identity, token);
+			lakebase.faults().restartDatabase();
+			assertBypassRefused(lakebase, identity, token);
+			try (Connection connection = Clients.connect(lakebase, identity.name(), token, "require")) {
+				assertThat(Clients.whoAmI(connection)).containsExactly(identity.name(), "databricks_postgres");
+			}
+		}
+	}
+
+	private static void assertBypassRefused(LocalLakebase lakebase, Identity identity, String token) {
+		String url = "jdbc:postgresql://127.0.0.1:" + lakebase.databasePort() + "/postgres?sslmode=disable";
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> DriverManager.getConnection(url, "postgres", null).close())
+			.withMessageContaining("no password was provided");
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> DriverManager.getConnection(url, "postgres", "postgres").close())
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("28P01"));
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> DriverManager.getConnection(url, identity.name(), token).close())
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("28P01"));
 	}
 
 	@Test

@@ -110,8 +110,9 @@ public final class LakebaseAutoConfiguration {
 	@ConditionalOnMissingBean
 	LakebaseConnector lakebaseConnector(LakebaseConnectionDetails connectionDetails,
 			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
-			LakebaseProperties properties) {
+			LakebaseProperties properties, Environment environment) {
 		LakebaseConnectionSettings settings = connectionDetails.getSettings();
+		ConflictingDataSourceProperties.check(environment, "lakebase." + settings.target().kind());
 		LakebaseConnector connector = LakebaseConnector.builder(settings)
 			.workspaceClient(workspaceClient::getObject)
 			.credentials(credentials)

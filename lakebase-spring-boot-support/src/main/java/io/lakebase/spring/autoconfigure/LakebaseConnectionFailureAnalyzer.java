@@ -1,24 +1,37 @@
 package io.lakebase.spring.autoconfigure;
 
+import java.io.FileNotFoundException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.sql.SQLException;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import io.lakebase.jdbc.LakebaseConnectionException;
 import io.lakebase.jdbc.LakebaseConnectionInfo;
+import io.lakebase.jdbc.SslMode;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Reports a {@link LakebaseConnectionException}: a database host that cannot be reached, or a
- * login that Postgres rejected, with the SQL that creates the missing role.
+ * Reports a {@link LakebaseConnectionException}: a database host that cannot be reached, a TLS
+ * certificate that cannot be verified, or a login that Postgres rejected, with the SQL that
+ * creates the missing role.
  */
 class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseConnectionException> {
+
+	// PgJDBC reports a host name mismatch with this message only (no exception type, SQL state 08006).
+	private static final String HOSTNAME_NOT_VERIFIED = "could not be verified by hostnameverifier";
 
 	private static final Pattern CLIENT_ID = Pattern
 		.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -33,6 +46,10 @@ class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Lakebase
 		if (findCause(cause, UnknownHostException.class) != null) {
 			return new FailureAnalysis("The Lakebase host '" + connection.host() + "' of " + connection.target().name()
 					+ " is unknown: the name does not resolve.", unreachableAction(cause), cause);
+		}
+		FailureAnalysis tls = tlsFailure(cause);
+		if (tls != null) {
+			return tls;
 		}
 		if (findCause(cause, ConnectException.class) != null || findCause(cause, NoRouteToHostException.class) != null
 				|| findCause(cause, SocketTimeoutException.class) != null || sqlState.startsWith("08")) {
@@ -50,6 +67,63 @@ class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Lakebase
 		}
 		return new FailureAnalysis(cause.getMessage() + ".", "Check lakebase.host, lakebase.port, lakebase.database "
 				+ "and lakebase.ssl.*, and that " + connection.target().name() + " is running.", cause);
+	}
+
+	// A root certificate file that cannot be used, a server certificate that neither the configured CA
+	// nor the JVM trust store trusts, a certificate that does not name the host.
+	private @Nullable FailureAnalysis tlsFailure(LakebaseConnectionException failure) {
+		LakebaseConnectionInfo connection = failure.getConnection();
+		SslMode mode = connection.settings().sslMode();
+		String rootCert = connection.settings().sslRootCert();
+		String where = connection.target().name() + " at " + connection.host() + ":" + connection.port();
+		boolean handshakeFailed = findCause(failure, SSLHandshakeException.class) != null;
+		if (rootCert != null && !handshakeFailed && (findCause(failure, FileNotFoundException.class) != null
+				|| findCause(failure, CertificateException.class) != null)) {
+			return new FailureAnalysis("The root certificate file lakebase.ssl.root-cert=" + rootCert + " "
+					+ rootCertProblem(rootCert) + ", so the certificate of Lakebase " + where
+					+ " cannot be verified (lakebase.ssl.mode=" + mode.jdbcValue() + ").",
+					"Set lakebase.ssl.root-cert to a readable PEM file of the CA that signed the Lakebase "
+							+ "certificate, or remove lakebase.ssl.root-cert to verify the server against the JVM "
+							+ "trust store (its public CAs, or the store named by javax.net.ssl.trustStore).",
+					failure);
+		}
+		if (handshakeFailed && findCause(failure, CertificateException.class) != null) {
+			String trusted = (rootCert != null) ? "the CA in lakebase.ssl.root-cert=" + rootCert
+					: "any CA of the JVM trust store (no lakebase.ssl.root-cert is set)";
+			return new FailureAnalysis("The TLS certificate of Lakebase " + where + " is not signed by " + trusted
+					+ ", and lakebase.ssl.mode=" + mode.jdbcValue() + " verifies it: "
+					+ NestedExceptionUtils.getMostSpecificCause(failure).getMessage() + ".",
+					"If this is your Lakebase, trust the CA that signed its certificate: set lakebase.ssl.root-cert "
+							+ "to that CA's PEM file, or add the CA to the JVM trust store (javax.net.ssl.trustStore). "
+							+ "Check lakebase.host too: a proxy or another server may be answering. "
+							+ "(lakebase.ssl.mode=require encrypts without verifying the server at all.)",
+					failure);
+		}
+		String message = String.valueOf(failure.getSqlException() != null ? failure.getSqlException().getMessage() : "");
+		if (mode == SslMode.VERIFY_FULL && message.contains(HOSTNAME_NOT_VERIFIED)) {
+			return new FailureAnalysis("The TLS certificate of Lakebase " + where + " does not name the host '"
+					+ connection.host() + "', and lakebase.ssl.mode=verify-full checks that it does.",
+					"Connect by the host name the certificate was issued for: remove lakebase.host to use the host "
+							+ "the workspace reports, or set it to that name rather than an IP address or alias.",
+					failure);
+		}
+		return null;
+	}
+
+	private static String rootCertProblem(String rootCert) {
+		try {
+			Path path = Path.of(rootCert);
+			if (!Files.exists(path)) {
+				return "does not exist";
+			}
+			if (!Files.isReadable(path) || Files.isDirectory(path)) {
+				return "cannot be read";
+			}
+			return "holds no PEM certificate";
+		}
+		catch (InvalidPathException ex) {
+			return "is not a valid path";
+		}
 	}
 
 	private String unreachableAction(LakebaseConnectionException cause) {

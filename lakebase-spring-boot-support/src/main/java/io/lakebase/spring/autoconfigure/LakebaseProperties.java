@@ -171,12 +171,14 @@ public class LakebaseProperties {
 
 		/**
 		 * PgJDBC SSL mode. Lakebase accepts only encrypted connections; verify-full also checks
-		 * the server certificate and host name against the root certificate.
+		 * the server certificate and host name, against the root certificate or, without one,
+		 * the JVM trust store.
 		 */
 		private SslMode mode = SslMode.REQUIRE;
 
 		/**
-		 * Path to the PEM file of the certificate authorities to trust for verify-ca and verify-full.
+		 * Path to the PEM file of the certificate authorities to trust for verify-ca and
+		 * verify-full. Without it, those modes trust the JVM trust store.
 		 */
 		private @Nullable String rootCert;
 

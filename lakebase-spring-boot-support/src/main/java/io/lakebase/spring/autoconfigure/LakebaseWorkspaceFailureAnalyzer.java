@@ -42,8 +42,19 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 			    - the Databricks CLI: lakebase.workspace.auth-type=databricks-cli after 'databricks auth login'
 			and set the workspace URL in lakebase.workspace.host (or DATABRICKS_HOST).""";
 
+	private static final String NO_HOST_ACTION = """
+			Set the workspace URL, such as https://dbc-a1b2c3d4-e5f6.cloud.databricks.com, in one of:
+			    - lakebase.workspace.host
+			    - the DATABRICKS_HOST environment variable (Databricks Apps set it for you)
+			    - the host of a ~/.databrickscfg profile: the DEFAULT profile, or the one named by \
+			lakebase.workspace.profile or DATABRICKS_CONFIG_PROFILE (lakebase.workspace.config-file for another file)""";
+
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, LakebaseWorkspaceException cause) {
+		if (cause.getWorkspaceHost() == null) {
+			return new FailureAnalysis("No Databricks workspace URL is configured: the starter needs it to look up "
+					+ cause.getTarget().name() + " and to obtain database credentials.", NO_HOST_ACTION, cause);
+		}
 		// The SDK's own message is part of ours; it gives no type for these two configuration mistakes.
 		String message = String.valueOf(cause.getMessage());
 		String description = message.contains(NO_CREDENTIALS)

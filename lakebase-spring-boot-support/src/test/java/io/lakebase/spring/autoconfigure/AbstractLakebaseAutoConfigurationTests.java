@@ -83,6 +83,31 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 	}
 
 	@Test
+	void whenSpringDatasourceConnectionPropertiesAreSetTooThenContextFails() {
+		this.contextRunner
+			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "spring.datasource.username=app",
+					"spring.datasource.hikari.password=s3cr3t")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("spring.datasource.username"))
+				.hasMessageContaining("spring.datasource.username, spring.datasource.hikari.password are set, and so "
+						+ "is lakebase.endpoint: the Lakebase connection wins")
+				.hasMessageContaining("lakebase.enabled=false")
+				.hasMessageNotContaining("s3cr3t"));
+		this.contextRunner.withPropertyValues("lakebase.instance=orders", "spring.datasource.password=s3cr3t")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageStartingWith("Property spring.datasource.password with value '******' is invalid")
+				.hasMessageNotContaining("s3cr3t"));
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class))
+			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.enabled=false",
+					"spring.datasource.url=jdbc:postgresql://localhost/app")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseConnector.class));
+	}
+
+	@Test
 	void whenEndpointIsMalformedThenContextFails() {
 		this.contextRunner.withPropertyValues("lakebase.endpoint=shop/primary")
 			.run((context) -> assertThat(context).hasFailed()

@@ -21,6 +21,9 @@ import io.lakebase.local.LocalLakebaseExtension;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import java.nio.file.Files;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +94,15 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 		assertThat(report.getDescription()).isEqualTo("Neither lakebase.endpoint nor lakebase.instance is set.");
 		assertThat(report.getAction()).startsWith("Update 'lakebase.endpoint'")
 			.contains("projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id>", "lakebase.instance");
+	}
+
+	@Test
+	void theStarterWithoutLakebaseSettingsNorADataSourceUrl(CapturedOutput output) {
+		FailureAnalysis report = startFails(output, Map.of());
+		assertThat(report.getDescription()).startsWith("Failed to configure a DataSource: neither lakebase.endpoint nor "
+				+ "lakebase.instance is set, and no spring.datasource.url either");
+		assertThat(report.getAction()).startsWith("Set lakebase.endpoint to projects/<project-id>/branches/")
+			.contains("lakebase.instance", "spring.datasource.url");
 	}
 
 	@Test
@@ -171,6 +183,35 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 	}
 
 	@Test
+	void springDatasourceUrlBesideLakebase(CapturedOutput output) {
+		long requestsBefore = lakebase.get().stats().requestsBy(SERVICE_PRINCIPAL.name());
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL),
+				"spring.datasource.url=jdbc:postgresql://localhost:5432/app", "spring.datasource.password=pg-s3cr3t");
+		assertThat(report.getDescription()).contains(
+				"Invalid value 'jdbc:postgresql://localhost:5432/app' for configuration property 'spring.datasource.url'",
+				"spring.datasource.url, spring.datasource.password are set, and so is lakebase.endpoint: the Lakebase "
+						+ "connection wins",
+				"Remove them to connect to Lakebase, or set lakebase.enabled=false");
+		assertThat(output.getAll()).doesNotContain("pg-s3cr3t");
+		// Refused before any call to the workspace.
+		assertThat(lakebase.get().stats().requestsBy(SERVICE_PRINCIPAL.name())).isEqualTo(requestsBefore);
+	}
+
+	@Test
+	void noWorkspaceHostAnywhere(CapturedOutput output) throws IOException {
+		Map<String, String> properties = properties(SERVICE_PRINCIPAL);
+		properties.remove("lakebase.workspace.host");
+		properties.put("lakebase.workspace.config-file",
+				Files.writeString(home.resolve("databrickscfg-without-host"), "").toString());
+		FailureAnalysis report = startFails(output, properties);
+		assertThat(report.getDescription()).isEqualTo("No Databricks workspace URL is configured: the starter needs "
+				+ "it to look up " + LocalLakebase.DEFAULT_ENDPOINT + " and to obtain database credentials.");
+		assertThat(report.getAction()).startsWith("Set the workspace URL")
+			.contains("lakebase.workspace.host", "DATABRICKS_HOST", "lakebase.workspace.profile",
+					"DATABRICKS_CONFIG_PROFILE", "https://");
+	}
+
+	@Test
 	void noDatabricksCredentials(CapturedOutput output) throws IOException {
 		Map<String, String> properties = properties(USER);
 		properties.remove("lakebase.workspace.token");
@@ -225,6 +266,47 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 				"instance-1.database.cloud.databricks.com", "not a loopback address", "only accepts encrypted connections",
 				"verify-full", "require");
 		assertThat(report.getAction()).isEqualTo("Review the value of the property with the provided reason.");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "allow", "prefer" })
+	void tlsThatMayFallBackToPlaintextForARemoteHost(String mode, CapturedOutput output) {
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=" + mode,
+				"lakebase.host=127.attacker.example");
+		assertThat(report.getDescription()).contains(
+				"Invalid value '" + mode + "' for configuration property 'lakebase.ssl.mode'",
+				"unencrypted to 127.attacker.example, which is not a loopback address", "verify-full", "require");
+	}
+
+	@Test
+	void tlsVerifiedAgainstTheJvmTrustStoreRefusesTheEmulatorsCertificate(CapturedOutput output) {
+		// The JVM trust store holds public CAs, not the CA the local Lakebase made at start.
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=verify-full");
+		assertThat(report.getDescription()).startsWith("The TLS certificate of Lakebase " + LocalLakebase.DEFAULT_ENDPOINT
+				+ " at 127.0.0.1:" + lakebase.get().port() + " is not signed by any CA of the JVM trust store")
+			.contains("unable to find valid certification path");
+		assertThat(report.getAction()).contains("set lakebase.ssl.root-cert to that CA's PEM file",
+				"javax.net.ssl.trustStore");
+	}
+
+	@Test
+	void tlsVerifiedAgainstAnotherCaIsRefused(CapturedOutput output) throws Exception {
+		Path otherCa = home.resolve("public-ca.pem");
+		Files.writeString(otherCa, TestCertificates.aPublicCaOfTheJvm());
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=verify-full",
+				"lakebase.ssl.root-cert=" + otherCa);
+		assertThat(report.getDescription())
+			.contains("is not signed by the CA in lakebase.ssl.root-cert=" + otherCa, "certification path");
+	}
+
+	@Test
+	void tlsRootCertificateFileThatDoesNotExist(CapturedOutput output) {
+		Path missing = home.resolve("no-such-ca.pem");
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=verify-full",
+				"lakebase.ssl.root-cert=" + missing);
+		assertThat(report.getDescription())
+			.startsWith("The root certificate file lakebase.ssl.root-cert=" + missing + " does not exist");
+		assertThat(report.getAction()).startsWith("Set lakebase.ssl.root-cert to a readable PEM file");
 	}
 
 	@Test
@@ -322,6 +404,11 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 			.close());
 		String printed = output.getAll().substring(start);
 		assertThat(printed).contains("APPLICATION FAILED TO START");
+		// The report alone on screen: no stack trace, and no ERROR but the report's own.
+		assertThat(printed.lines()
+			.filter((line) -> line.startsWith("\tat ") || line.contains(" ERROR "))
+			.filter((line) -> !line.contains("LoggingFailureAnalysisReporter")))
+			.isEmpty();
 		assertThat(printed).doesNotContain(SERVICE_PRINCIPAL.secret(), WITHOUT_WORKSPACE_ACCESS.secret(),
 				WITHOUT_ROLE.secret(), USER.secret());
 		String description = between(printed, "Description:", "Action:");
@@ -342,7 +429,9 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	@EnableAutoConfiguration(excludeName = { MigrationAutoConfigurations.FLYWAY_BOOT4,
+			MigrationAutoConfigurations.LIQUIBASE_BOOT4, MigrationAutoConfigurations.FLYWAY_BOOT3,
+			MigrationAutoConfigurations.LIQUIBASE_BOOT3 })
 	static class TestApplication {
 
 	}

@@ -168,6 +168,20 @@ public abstract class AbstractLakebaseIntegrationTests {
 	}
 
 	@Test
+	void verifyFullWithTheServersCaLogsInForThePoolAndTheHealthCheck() {
+		servicePrincipalContext()
+			.withPropertyValues("lakebase.ssl.mode=verify-full",
+					"lakebase.ssl.root-cert=" + lakebase.get().caCertificate())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+				assertThat(dataSource.getJdbcUrl()).contains("sslmode=verify-full").doesNotContain("sslfactory");
+				assertThat(whoAmI(dataSource)).containsExactly(SERVICE_PRINCIPAL.name(), "databricks_postgres");
+				assertThat(this.line.health(context).status()).isEqualTo("UP");
+			});
+	}
+
+	@Test
 	void healthIsUpWithDetailsAndNoToken() {
 		servicePrincipalContext().run((context) -> {
 			SpringBootLine.HealthReport health = this.line.health(context);

@@ -50,7 +50,9 @@ public abstract class AbstractLakebaseServiceConnectionTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	@EnableAutoConfiguration(excludeName = { MigrationAutoConfigurations.FLYWAY_BOOT4,
+			MigrationAutoConfigurations.LIQUIBASE_BOOT4, MigrationAutoConfigurations.FLYWAY_BOOT3,
+			MigrationAutoConfigurations.LIQUIBASE_BOOT3 })
 	static class TestApplication {
 
 	}

@@ -1,10 +1,16 @@
 package io.lakebase.spring.autoconfigure;
 
+import java.io.FileNotFoundException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
 import java.sql.SQLException;
 import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import com.databricks.sdk.core.DatabricksException;
 import com.databricks.sdk.core.error.platform.InternalError;
@@ -20,7 +26,10 @@ import io.lakebase.jdbc.LakebaseConnectionSettings;
 import io.lakebase.jdbc.LakebaseCredentialException;
 import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.jdbc.LakebaseWorkspaceException;
+import io.lakebase.jdbc.SslMode;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -51,6 +60,16 @@ class LakebaseFailureAnalyzersTests {
 				+ "method configured: oauth and pat. Config: host=" + WORKSPACE + ", token=***", "oauth-m2m", null);
 		assertThat(report.getDescription()).doesNotContain("Config:");
 		assertThat(report.getAction()).startsWith("Keep only one way to authenticate").contains("auth-type");
+	}
+
+	@Test
+	void noWorkspaceHostAnywhere() {
+		FailureAnalysis report = this.workspace.analyze(new LakebaseWorkspaceException("No Databricks workspace URL "
+				+ "is configured", ENDPOINT, null, "oauth-m2m", new NullPointerException("Host cannot be null")));
+		assertThat(report.getDescription()).isEqualTo("No Databricks workspace URL is configured: the starter needs "
+				+ "it to look up " + ENDPOINT.name() + " and to obtain database credentials.");
+		assertThat(report.getAction()).startsWith("Set the workspace URL")
+			.contains("lakebase.workspace.host", "DATABRICKS_HOST", "DATABRICKS_CONFIG_PROFILE");
 	}
 
 	@Test
@@ -193,6 +212,47 @@ class LakebaseFailureAnalyzersTests {
 	}
 
 	@Test
+	void rootCertificateFileThatIsMissingOrHoldsNoCertificate(@TempDir Path directory) throws Exception {
+		Path missing = directory.resolve("missing-ca.pem");
+		FailureAnalysis report = tls(new SQLException("Could not open SSL root certificate file " + missing + ".",
+				"08006", new FileNotFoundException(missing + " (No such file or directory)")), missing.toString());
+		assertThat(report.getDescription()).isEqualTo("The root certificate file lakebase.ssl.root-cert=" + missing
+				+ " does not exist, so the certificate of Lakebase " + ENDPOINT.name()
+				+ " at db.example.com:5432 cannot be verified (lakebase.ssl.mode=verify-full).");
+		assertThat(report.getAction()).startsWith("Set lakebase.ssl.root-cert to a readable PEM file")
+			.contains("remove lakebase.ssl.root-cert to verify the server against the JVM trust store");
+		Path notACertificate = Files.writeString(directory.resolve("ca.pem"), "not a certificate");
+		report = tls(new SQLException("Loading the SSL root certificate " + notACertificate + " into a TrustManager failed.",
+				"08006", new CertificateException("No certificate data found")), notACertificate.toString());
+		assertThat(report.getDescription()).contains("lakebase.ssl.root-cert=" + notACertificate + " holds no PEM certificate");
+	}
+
+	@Test
+	void serverCertificateFromAnUntrustedCa() {
+		SQLException untrusted = new SQLException("SSL error: PKIX path building failed", "08006",
+				new SSLHandshakeException("PKIX path building failed"));
+		untrusted.getCause().initCause(new CertificateException("unable to find valid certification path to requested target"));
+		FailureAnalysis viaTrustStore = tls(untrusted, null);
+		assertThat(viaTrustStore.getDescription()).startsWith("The TLS certificate of Lakebase " + ENDPOINT.name()
+				+ " at db.example.com:5432 is not signed by any CA of the JVM trust store (no lakebase.ssl.root-cert is set)")
+			.endsWith("verifies it: unable to find valid certification path to requested target.");
+		assertThat(viaTrustStore.getAction()).contains("set lakebase.ssl.root-cert", "javax.net.ssl.trustStore",
+				"Check lakebase.host");
+		assertThat(tls(untrusted, "/etc/ssl/other-ca.pem").getDescription())
+			.contains("is not signed by the CA in lakebase.ssl.root-cert=/etc/ssl/other-ca.pem");
+	}
+
+	@Test
+	void serverCertificateForAnotherHostName() {
+		FailureAnalysis report = tls(new SQLException("The hostname db.example.com could not be verified by "
+				+ "hostnameverifier PgjdbcHostnameVerifier.", "08006"), null);
+		assertThat(report.getDescription()).isEqualTo("The TLS certificate of Lakebase " + ENDPOINT.name()
+				+ " at db.example.com:5432 does not name the host 'db.example.com', and lakebase.ssl.mode=verify-full "
+				+ "checks that it does.");
+		assertThat(report.getAction()).startsWith("Connect by the host name the certificate was issued for");
+	}
+
+	@Test
 	void anyOtherConnectionFailure() {
 		FailureAnalysis report = connection(new SQLException("SSL error: handshake", "XX000"), "127.0.0.1");
 		assertThat(report.getAction()).startsWith("Check lakebase.host, lakebase.port, lakebase.database and lakebase.ssl.*");
@@ -208,6 +268,15 @@ class LakebaseFailureAnalyzersTests {
 
 	private FailureAnalysis workspace(String message, String authType, Throwable cause) {
 		return this.workspace.analyze(new LakebaseWorkspaceException(message, ENDPOINT, WORKSPACE, authType, cause));
+	}
+
+	private FailureAnalysis tls(SQLException failure, @Nullable String rootCert) {
+		LakebaseConnectionSettings settings = LakebaseConnectionSettings.builder(ENDPOINT)
+			.sslMode(SslMode.VERIFY_FULL)
+			.sslRootCert(rootCert)
+			.build();
+		LakebaseConnectionInfo info = new LakebaseConnectionInfo(settings, "db.example.com", CLIENT_ID);
+		return this.connection.analyze(new LakebaseConnectionException(info, failure));
 	}
 
 	private FailureAnalysis connection(SQLException failure, String host) {

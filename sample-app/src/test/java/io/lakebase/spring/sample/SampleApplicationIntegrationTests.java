@@ -89,6 +89,16 @@ class SampleApplicationIntegrationTests {
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
 				(type) -> assertThat(type).contains("application/problem+json"));
+		assertThat((String) JsonPath.read(response.body(), "$.detail")).isEqualTo("Invalid note: title.");
+		assertThat((String) JsonPath.read(response.body(), "$.errors.title")).isEqualTo("must not be blank");
+		HttpResponse<String> both = send("PUT", "/notes/1", "{\"title\":\"\",\"body\":\"" + "x".repeat(10_001) + "\"}");
+		assertThat(both.statusCode()).isEqualTo(400);
+		assertThat((String) JsonPath.read(both.body(), "$.detail")).isEqualTo("Invalid note: body, title.");
+		assertThat((String) JsonPath.read(both.body(), "$.errors.body")).startsWith("size must be between 0 and");
+		// Other MVC failures keep their problem details.
+		HttpResponse<String> malformed = send("POST", "/notes", "{not json");
+		assertThat(malformed.statusCode()).isEqualTo(400);
+		assertThat((String) JsonPath.read(malformed.body(), "$.title")).isEqualTo("Bad Request");
 	}
 
 	@Test

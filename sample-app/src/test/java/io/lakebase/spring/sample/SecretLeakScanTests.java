@@ -17,6 +17,7 @@ import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import io.lakebase.jdbc.LakebaseCredential;
 import io.lakebase.jdbc.LakebaseCredentialListener;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,19 +93,62 @@ class SecretLeakScanTests {
 		}
 	}
 
-	private ConfigurableApplicationContext start(Identity identity, Set<String> databaseTokens) {
+	@Test
+	void noSecretFromTheCommandLineOrSpringApplicationJsonInTheOutputOrActuatorOfAForkedJvm() throws Exception {
+		// The ways a secret reaches a real process: the command line (which the JVM also shows as the
+		// system property sun.java.command) and SPRING_APPLICATION_JSON (an environment variable and
+		// a property source of its own).
+		Map<String, String> properties = scannedApplication(SERVICE_PRINCIPAL, "leak_scan_forked");
+		properties.remove("lakebase.workspace.client-secret");
+		properties.put("logging.level.io.lakebase", "trace");
+		properties.put("logging.level.com.databricks", "debug");
+		List<String> arguments = new ArrayList<>();
+		properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+		arguments.add("--lakebase.workspace.client-secret=" + SERVICE_PRINCIPAL.secret());
+		String json = "{\"lakebase\":{\"workspace\":{\"client-secret\":\"" + SERVICE_PRINCIPAL.secret() + "\"}}}";
+		List<String> served = new ArrayList<>();
+		try (ForkedSample sample = ForkedSample.start(List.of(), arguments, Map.of("SPRING_APPLICATION_JSON", json))) {
+			String base = sample.url();
+			served.add(send("POST", base + "/notes", "{\"title\":\"forked\",\"body\":\"b\"}").body());
+			served.addAll(fetchActuatorEndpoints(base));
+			for (String path : List.of("env/sun.java.command", "env/SPRING_APPLICATION_JSON", "env/spring.application.json")) {
+				served.add(get(base + "/actuator/" + path));
+			}
+			// Controls: the secret was really there to be found, and the application used it.
+			String commandLine = get(base + "/actuator/env/sun.java.command");
+			assertThat(commandLine).contains("\"value\":\"******\"");
+			assertThat(get(base + "/actuator/env")).contains("commandLineArgs", "spring.application.json",
+					"SPRING_APPLICATION_JSON");
+			assertThat((String) JsonPath.read(get(base + "/actuator/health"), "$.components.lakebase.status"))
+				.isEqualTo("UP");
+			assertThat(sample.output()).contains("Connected to Lakebase");
+			for (String response : served) {
+				assertThat(response).as("actuator response").doesNotContain(SERVICE_PRINCIPAL.secret());
+			}
+			assertThat(sample.output()).as("printed output").doesNotContain(SERVICE_PRINCIPAL.secret());
+		}
+	}
+
+	// The sample on the local Lakebase as an identity, in a schema of its own, with every actuator
+	// endpoint exposed and values shown.
+	private static Map<String, String> scannedApplication(Identity identity, String schema) {
 		Map<String, String> properties = new LinkedHashMap<>(lakebase.get().springProperties(identity));
-		// A schema per identity: the other identity's tables are not its own.
-		String schema = identity.isServicePrincipal() ? "leak_scan_principal" : "leak_scan_user";
 		properties.put("lakebase.schema", schema);
 		properties.put("spring.flyway.schemas", schema);
 		properties.put("server.port", "0");
 		properties.put("server.address", "127.0.0.1");
-		properties.put("spring.main.banner-mode", "off");
 		properties.put("management.endpoints.web.exposure.include", "*");
 		properties.put("management.endpoint.env.show-values", "always");
 		properties.put("management.endpoint.configprops.show-values", "always");
 		properties.put("management.endpoint.health.show-details", "always");
+		return properties;
+	}
+
+	private ConfigurableApplicationContext start(Identity identity, Set<String> databaseTokens) {
+		// A schema per identity: the other identity's tables are not its own.
+		Map<String, String> properties = scannedApplication(identity,
+				identity.isServicePrincipal() ? "leak_scan_principal" : "leak_scan_user");
+		properties.put("spring.main.banner-mode", "off");
 		properties.put("logging.level.root", "debug");
 		// The test's own HTTP client: not part of the application, and very chatty.
 		properties.put("logging.level.jdk.internal.httpclient", "info");

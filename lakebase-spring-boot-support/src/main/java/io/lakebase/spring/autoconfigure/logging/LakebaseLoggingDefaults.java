@@ -9,19 +9,29 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.ClassUtils;
 
 /**
- * Logging levels that keep secrets out of logs: the wire and header logs of the Apache HttpClient
- * inside the Databricks SDK stay at INFO, so that DEBUG or TRACE for the whole application
+ * Default logging levels for the Databricks SDK inside the starter:
+ * <ul>
+ * <li>Secrets stay out of logs: the wire and header logs of the Apache HttpClient inside the SDK
+ * stay at INFO, so that DEBUG or TRACE for the whole application
  * ({@code logging.level.root=debug}) cannot print bearer tokens, client secrets and database
- * credentials. The levels are defaults, added last: setting
- * {@code logging.level.org.apache.http.wire} or {@code logging.level.org.apache.http.headers}
- * explicitly still wins. Each Spring Boot line's environment post-processor applies them.
+ * credentials.</li>
+ * <li>Failures are reported once: the SDK's token source logs its own ERROR with a stack trace
+ * for a token it could not get, before the starter's failure report (or health detail, or
+ * warning) says the same thing clearly; it is off.</li>
+ * <li>Routine start-up chatter goes: the SDK's "Trying pat auth / basic auth / oauth-m2m auth"
+ * lines of every start are at WARN.</li>
+ * </ul>
+ * The levels are defaults, added last: setting one of these loggers' levels explicitly still
+ * wins. Each Spring Boot line's environment post-processor applies them.
  */
 public final class LakebaseLoggingDefaults {
 
-	static final String PROPERTY_SOURCE_NAME = "lakebaseSecretSafeLogging";
+	static final String PROPERTY_SOURCE_NAME = "lakebaseLoggingDefaults";
 
 	private static final Map<String, Object> LEVELS = Map.of("logging.level.org.apache.http.wire", "info",
-			"logging.level.org.apache.http.headers", "info");
+			"logging.level.org.apache.http.headers", "info",
+			"logging.level.com.databricks.sdk.core.oauth.CachedTokenSource", "off",
+			"logging.level.com.databricks.sdk.core.DefaultCredentialsProvider", "warn");
 
 	private LakebaseLoggingDefaults() {
 	}

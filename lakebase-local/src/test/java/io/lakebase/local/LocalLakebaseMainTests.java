@@ -1,0 +1,115 @@
+package io.lakebase.local;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Tests of the standalone {@link LocalLakebaseMain}: its options and the properties file it writes.
+ */
+class LocalLakebaseMainTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void fixedPortsAndSecretGiveTheSamePropertiesFileOnEveryRun() throws Exception {
+		int port = freePort();
+		int workspacePort = freePort();
+		Path file = this.directory.resolve("config/application-local.properties");
+		LocalLakebaseMain.Options options = LocalLakebaseMain.Options.parse("--port=" + port,
+				"--workspace-port=" + workspacePort, "--client-secret=my-fixed-local-secret",
+				"--properties-file=" + file);
+		String firstRun;
+		try (LocalLakebase lakebase = options.builder().start()) {
+			String printed = LocalLakebaseMain.describe(lakebase, file);
+			assertThat(printed).contains("lakebase.ssl.mode=verify-full", "written to " + file.toAbsolutePath());
+			firstRun = Files.readString(file);
+			Properties properties = load(firstRun);
+			Path caCertificate = this.directory.resolve("config").resolve(LocalLakebaseMain.CA_FILE_NAME);
+			assertThat(properties).containsEntry("lakebase.port", Integer.toString(port))
+				.containsEntry("lakebase.workspace.host", "http://127.0.0.1:" + workspacePort)
+				.containsEntry("lakebase.workspace.client-id", LocalLakebase.DEFAULT_CLIENT_ID)
+				.containsEntry("lakebase.workspace.client-secret", "my-fixed-local-secret")
+				.containsEntry("lakebase.endpoint", LocalLakebase.DEFAULT_ENDPOINT)
+				.containsEntry("lakebase.ssl.mode", "verify-full")
+				.containsEntry("lakebase.ssl.root-cert", caCertificate.toAbsolutePath().toString());
+			assertThat(caCertificate).hasSameTextualContentAs(lakebase.caCertificate());
+			// The written CA verifies the front's certificate and host name.
+			String token = lakebase.issueToken(lakebase.defaultIdentity(), Duration.ofMinutes(5)).token();
+			String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + LocalLakebase.DEFAULT_DATABASE
+					+ "?sslmode=verify-full&sslrootcert=" + caCertificate.toAbsolutePath();
+			try (Connection connection = DriverManager.getConnection(url, LocalLakebase.DEFAULT_CLIENT_ID, token)) {
+				assertThat(Clients.whoAmI(connection)).containsExactly(LocalLakebase.DEFAULT_CLIENT_ID,
+						LocalLakebase.DEFAULT_DATABASE);
+			}
+		}
+		try (LocalLakebase lakebase = options.builder().start()) {
+			LocalLakebaseMain.describe(lakebase, file);
+			assertThat(Files.readString(file)).isEqualTo(firstRun);
+		}
+	}
+
+	@Test
+	void withoutOptionsThePortsAndTheSecretAreNewEachRun() throws Exception {
+		LocalLakebaseMain.Options options = LocalLakebaseMain.Options.parse();
+		try (LocalLakebase first = options.builder().start(); LocalLakebase second = options.builder().start()) {
+			assertThat(first.port()).isNotEqualTo(second.port());
+			assertThat(first.defaultIdentity().secret()).isNotEqualTo(second.defaultIdentity().secret());
+			assertThat(LocalLakebaseMain.describe(first, null)).contains("lakebase.ssl.root-cert=" + first.caCertificate())
+				.doesNotContain("written to");
+		}
+	}
+
+	@Test
+	void aPortInUseIsReportedByName() throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			LocalLakebaseMain.Options options = LocalLakebaseMain.Options.parse("--port=" + taken.getLocalPort());
+			assertThatException()
+				.isThrownBy(() -> options.builder().start().close())
+				.havingCause()
+				.withMessage("Port " + taken.getLocalPort() + " of the login front is in use");
+		}
+	}
+
+	@Test
+	void badOptionsAreRefusedWithTheirName() {
+		assertThatIllegalArgumentException().isThrownBy(() -> LocalLakebaseMain.Options.parse("--port=0"))
+			.withMessage("--port must be a port between 1 and 65535, got '0'.");
+		assertThatIllegalArgumentException().isThrownBy(() -> LocalLakebaseMain.Options.parse("--workspace-port=http"))
+			.withMessage("--workspace-port must be a port between 1 and 65535, got 'http'.");
+		assertThatIllegalArgumentException().isThrownBy(() -> LocalLakebaseMain.Options.parse("--secret=x"))
+			.withMessage("Unknown option '--secret'.");
+		assertThatIllegalArgumentException().isThrownBy(() -> LocalLakebaseMain.Options.parse("verbose"))
+			.withMessage("Unknown argument 'verbose'.");
+		assertThatIllegalArgumentException().isThrownBy(() -> LocalLakebaseMain.Options.parse("--client-secret="))
+			.withMessage("--client-secret needs a value.");
+	}
+
+	private static Properties load(String text) throws IOException {
+		Properties properties = new Properties();
+		properties.load(new StringReader(text));
+		return properties;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

@@ -1,0 +1,2 @@
+-- Records the role Flyway migrated as.
+CREATE TABLE flyway_who AS SELECT current_user AS who;
