@@ -23,6 +23,8 @@ public final class LakebaseConnectionSettings {
 
 	private final @Nullable String host;
 
+	private final boolean readOnly;
+
 	private final int port;
 
 	private final String database;
@@ -42,6 +44,7 @@ public final class LakebaseConnectionSettings {
 	private LakebaseConnectionSettings(Builder builder) {
 		this.target = builder.target;
 		this.host = builder.host;
+		this.readOnly = builder.readOnly;
 		this.port = builder.port;
 		this.database = builder.database;
 		this.username = builder.username;
@@ -75,6 +78,16 @@ public final class LakebaseConnectionSettings {
 	 */
 	public @Nullable String host() {
 		return this.host;
+	}
+
+	/**
+	 * Tells whether to connect to the target's read-only host rather than its read-write host:
+	 * a read replica endpoint's own host, a high-availability endpoint's {@code read_only_host},
+	 * or an instance's {@code read_only_dns}.
+	 * @return whether the connection is to a read-only host
+	 */
+	public boolean readOnly() {
+		return this.readOnly;
 	}
 
 	/**
@@ -143,7 +156,8 @@ public final class LakebaseConnectionSettings {
 
 	@Override
 	public String toString() {
-		return "LakebaseConnectionSettings[" + this.target + ", host=" + this.host + ", port=" + this.port
+		return "LakebaseConnectionSettings[" + this.target + ", host=" + this.host + ", readOnly=" + this.readOnly
+				+ ", port=" + this.port
 				+ ", database=" + this.database + ", username=" + this.username + ", sslMode="
 				+ this.sslMode.jdbcValue() + "]";
 	}
@@ -156,6 +170,8 @@ public final class LakebaseConnectionSettings {
 		private final LakebaseTarget target;
 
 		private @Nullable String host;
+
+		private boolean readOnly;
 
 		private int port = DEFAULT_PORT;
 
@@ -178,12 +194,43 @@ public final class LakebaseConnectionSettings {
 		}
 
 		/**
+		 * Copies the connection options of other settings: port, database, role, schema and TLS,
+		 * not where to connect (target, host, read-only host). For a second connection of the
+		 * same application, such as a read replica.
+		 * @param other the settings to copy from
+		 * @return this
+		 */
+		public Builder optionsFrom(LakebaseConnectionSettings other) {
+			this.port = other.port;
+			this.database = other.database;
+			this.username = other.username;
+			this.schema = other.schema;
+			this.sslMode = other.sslMode;
+			this.sslRootCert = other.sslRootCert;
+			this.sslCert = other.sslCert;
+			this.sslKey = other.sslKey;
+			return this;
+		}
+
+		/**
 		 * Sets the host, instead of looking it up from the target.
 		 * @param host the host name
 		 * @return this
 		 */
 		public Builder host(@Nullable String host) {
 			this.host = trimmed(host);
+			return this;
+		}
+
+		/**
+		 * Connects to the target's read-only host (a read replica endpoint's host, a
+		 * high-availability endpoint's read-only host, an instance's read-only DNS name) instead of
+		 * its read-write host, unless a host is set.
+		 * @param readOnly whether to connect to the read-only host
+		 * @return this
+		 */
+		public Builder readOnly(boolean readOnly) {
+			this.readOnly = readOnly;
 			return this;
 		}
 

@@ -161,12 +161,13 @@ public final class LakebaseConnector implements AutoCloseable {
 
 	/**
 	 * Returns a login data source that also passes the given PgJDBC properties (such as
-	 * {@code socketTimeout} or {@code ApplicationName}) at each login.
+	 * {@code socketTimeout} or {@code ApplicationName}) at each login. The properties are read
+	 * at each login, so that a pool's {@code dataSourceProperties} bound after this call count.
 	 * @param driverProperties the properties
 	 * @return the login data source
 	 */
 	public DataSource dataSource(Properties driverProperties) {
-		return driverProperties.isEmpty() ? this.dataSource : new LoginDataSource(this, driverProperties);
+		return new LoginDataSource(this, driverProperties);
 	}
 
 	/**

@@ -15,6 +15,7 @@ import com.databricks.sdk.service.iam.MeRequest;
 import com.databricks.sdk.service.postgres.Endpoint;
 import com.databricks.sdk.service.postgres.EndpointHosts;
 import com.databricks.sdk.service.postgres.EndpointStatus;
+import com.databricks.sdk.service.postgres.EndpointType;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ final class LakebaseDiscovery {
 	 * @return the connection, with its host and role
 	 */
 	LakebaseConnectionInfo resolve(LakebaseConnectionSettings settings) {
-		String host = (settings.host() != null) ? settings.host() : lookUp().host();
+		String host = (settings.host() != null) ? settings.host() : lookUp().host(settings.readOnly());
 		settings.sslMode().checkAllowedFor(host);
 		String username = username(settings.username());
 		logger.debug("Resolved Lakebase {} to host {} and role {}", this.target, host, username);
@@ -108,7 +109,17 @@ final class LakebaseDiscovery {
 			.filter(LakebaseDiscovery::hasText)
 			.map((host) -> host.toLowerCase(Locale.ROOT))
 			.collect(Collectors.toUnmodifiableSet());
-		return new Found(hosts.getHost(), pooled);
+		// A read replica's own host is read-only; a high-availability endpoint's readable
+		// secondaries have a host of their own.
+		boolean replica = status.getEndpointType() == EndpointType.ENDPOINT_TYPE_READ_ONLY;
+		String readOnlyHost = replica ? hosts.getHost() : hosts.getReadOnlyHost();
+		Supplier<LakebaseConfigurationException> noReadOnlyHost = () -> new LakebaseConfigurationException(
+				"read-only.enabled", "true",
+				"The endpoint '" + name + "' has no read-only host: it is neither a read replica nor a "
+						+ "high-availability endpoint with readable secondaries",
+				"Set the read replica endpoint (projects/<p>/branches/<b>/endpoints/<replica>) instead, or enable "
+						+ "readable secondaries on this endpoint (high availability, scale to zero off).");
+		return new Found(hosts.getHost(), hasText(readOnlyHost) ? readOnlyHost : null, noReadOnlyHost, pooled);
 	}
 
 	private Found lookUpInstance() {
@@ -124,7 +135,11 @@ final class LakebaseDiscovery {
 			throw workspaceFailure("The database instance '" + name + "' reports no host (state " + instance.getState()
 					+ "); it may still be starting", null);
 		}
-		return new Found(instance.getReadWriteDns(), Set.of());
+		Supplier<LakebaseConfigurationException> noReadOnlyHost = () -> new LakebaseConfigurationException(
+				"read-only.enabled", "true", "The database instance '" + name + "' reports no read-only DNS name",
+				"Enable readable secondaries on the instance, or set the read-only host explicitly.");
+		String readOnlyHost = hasText(instance.getReadOnlyDns()) ? instance.getReadOnlyDns() : null;
+		return new Found(instance.getReadWriteDns(), readOnlyHost, noReadOnlyHost, Set.of());
 	}
 
 	/**
@@ -218,7 +233,19 @@ final class LakebaseDiscovery {
 		return value != null && !value.isBlank();
 	}
 
-	private record Found(String host, Set<String> pooledHosts) {
+	private record Found(String host, @Nullable String readOnlyHost,
+			Supplier<LakebaseConfigurationException> noReadOnlyHost, Set<String> pooledHosts) {
+
+		String host(boolean readOnly) {
+			if (!readOnly) {
+				return this.host;
+			}
+			if (this.readOnlyHost == null) {
+				throw this.noReadOnlyHost.get();
+			}
+			return this.readOnlyHost;
+		}
+
 	}
 
 }

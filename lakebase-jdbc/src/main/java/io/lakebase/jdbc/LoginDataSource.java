@@ -36,8 +36,8 @@ final class LoginDataSource implements DataSource {
 
 	LoginDataSource(LakebaseConnector connector, Properties driverProperties) {
 		this.connector = connector;
-		this.driverProperties = new Properties();
-		this.driverProperties.putAll(driverProperties);
+		// Kept, not copied: a pool's properties may still be bound after the pool is built.
+		this.driverProperties = driverProperties;
 	}
 
 	@Override

@@ -93,6 +93,28 @@ class LakebaseConnectorTests {
 	}
 
 	@Test
+	void readOnlySettingsResolveTheInstancesReadOnlyHostAndLogInThere() throws Exception {
+		this.connector = connector(LakebaseConnectionSettings.builder(LakebaseTarget.instance(LocalLakebase.DEFAULT_INSTANCE))
+			.port(lakebase.get().port())
+			.readOnly(true)
+			.build(), SERVICE_PRINCIPAL);
+		String readOnlyHost = lakebase.get().readOnlyHost(LocalLakebase.DEFAULT_INSTANCE).orElseThrow();
+		assertThat(readOnlyHost).isNotEqualTo(lakebase.get().host(LocalLakebase.DEFAULT_INSTANCE));
+		assertThat(this.connector.resolve().host()).isEqualTo(readOnlyHost);
+		assertThat(whoAmI(this.connector)).isEqualTo(SERVICE_PRINCIPAL.name());
+		assertThat(lakebase.get().stats().loginsAccepted(readOnlyHost)).isEqualTo(1);
+	}
+
+	@Test
+	void readOnlySettingsOnAnEndpointWithoutAReadOnlyHostFailNamingTheSetting() {
+		// This endpoint is neither a read replica nor highly available.
+		this.connector = connector(settings().readOnly(true).build(), SERVICE_PRINCIPAL);
+		assertThatExceptionOfType(LakebaseConfigurationException.class).isThrownBy(this.connector::resolve)
+			.withMessageContaining("has no read-only host")
+			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("read-only.enabled"));
+	}
+
+	@Test
 	void aUserWithAPersonalAccessTokenLogsInAsTheCurrentUser() throws Exception {
 		this.connector = connector(LakebaseConnectionSettings.builder(LakebaseTarget.instance(LocalLakebase.DEFAULT_INSTANCE))
 			.port(lakebase.get().port())

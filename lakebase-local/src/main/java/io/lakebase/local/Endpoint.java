@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
  * @param name the resource name, {@code projects/<p>/branches/<b>/endpoints/<e>}
  * @param readOnly whether the endpoint is a read-only replica
  * @param disabled whether the endpoint is disabled (it refuses connections)
+ * @param highAvailability whether the endpoint is a high-availability read-write endpoint with a
+ * readable secondary, reported as {@code status.hosts.read_only_host}
  */
-public record Endpoint(String name, boolean readOnly, boolean disabled) {
+public record Endpoint(String name, boolean readOnly, boolean disabled, boolean highAvailability) {
 
 	private static final Pattern NAME = Pattern
 		.compile("projects/[a-z0-9][a-z0-9-]*/branches/[a-z0-9][a-z0-9-]*/endpoints/[a-z0-9][a-z0-9-]*");
@@ -19,6 +21,21 @@ public record Endpoint(String name, boolean readOnly, boolean disabled) {
 			throw new IllegalArgumentException(
 					"Endpoint name must look like projects/<p>/branches/<b>/endpoints/<e>, got '" + name + "'");
 		}
+		if (readOnly && highAvailability) {
+			// On Lakebase the readable secondaries belong to the read-write primary; a replica has none.
+			throw new IllegalArgumentException("Endpoint '" + name
+					+ "' cannot be both a read-only replica and high-availability: only a read-write endpoint has a read-only host");
+		}
+	}
+
+	/**
+	 * An endpoint without high availability, as before high availability was emulated.
+	 * @param name the resource name
+	 * @param readOnly whether the endpoint is a read-only replica
+	 * @param disabled whether the endpoint is disabled
+	 */
+	public Endpoint(String name, boolean readOnly, boolean disabled) {
+		this(name, readOnly, disabled, false);
 	}
 
 	/**
@@ -27,7 +44,7 @@ public record Endpoint(String name, boolean readOnly, boolean disabled) {
 	 * @return the endpoint
 	 */
 	public static Endpoint of(String name) {
-		return new Endpoint(name, false, false);
+		return new Endpoint(name, false, false, false);
 	}
 
 	/**
@@ -35,7 +52,7 @@ public record Endpoint(String name, boolean readOnly, boolean disabled) {
 	 * @return a read-only copy
 	 */
 	public Endpoint asReadOnly() {
-		return new Endpoint(this.name, true, this.disabled);
+		return new Endpoint(this.name, true, this.disabled, this.highAvailability);
 	}
 
 	/**
@@ -43,7 +60,17 @@ public record Endpoint(String name, boolean readOnly, boolean disabled) {
 	 * @return a disabled copy
 	 */
 	public Endpoint asDisabled() {
-		return new Endpoint(this.name, this.readOnly, true);
+		return new Endpoint(this.name, this.readOnly, true, this.highAvailability);
+	}
+
+	/**
+	 * This endpoint with high availability: besides its read-write host it gets a read-only host of
+	 * its own ({@code status.hosts.read_only_host}) whose sessions refuse writes, like a readable
+	 * hot standby.
+	 * @return a high-availability copy
+	 */
+	public Endpoint asHighAvailability() {
+		return new Endpoint(this.name, this.readOnly, this.disabled, true);
 	}
 
 	String parent() {

@@ -3,7 +3,11 @@ package io.lakebase.local;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,13 +31,22 @@ public final class Faults {
 
 	private volatile Instant loginsRejectedUntil = Instant.MIN;
 
+	private final Set<String> downHosts = ConcurrentHashMap.newKeySet();
+
 	private final Runnable suspendCompute;
 
 	private final Runnable restartDatabase;
 
-	Faults(Runnable suspendCompute, Runnable restartDatabase) {
+	private final Consumer<String> closeSessionsOnHost;
+
+	private final Predicate<String> servesHost;
+
+	Faults(Runnable suspendCompute, Runnable restartDatabase, Consumer<String> closeSessionsOnHost,
+			Predicate<String> servesHost) {
 		this.suspendCompute = suspendCompute;
 		this.restartDatabase = restartDatabase;
+		this.closeSessionsOnHost = closeSessionsOnHost;
+		this.servesHost = servesHost;
 	}
 
 	/**
@@ -152,7 +165,35 @@ public final class Faults {
 	}
 
 	/**
-	 * Clears every injected fault.
+	 * Takes one compute down or brings it back, as a failed primary or replica: while it is down,
+	 * every open session on its host is closed and every new connection to the host is refused at
+	 * startup, before authentication, with {@code 57P03} ("the database system is not accepting
+	 * connections"). Other hosts are unaffected, and the data stays (all hosts share one database).
+	 * Computes that share an address (see {@link LocalLakebase#host(String)}) go down together.
+	 * @param host the address of the compute, such as {@code 127.0.0.2}
+	 * @param down whether the host is down
+	 * @return this
+	 * @throws IllegalArgumentException if the login front does not listen on the host
+	 */
+	public Faults hostDown(String host, boolean down) {
+		Objects.requireNonNull(host, "host");
+		if (!this.servesHost.test(host)) {
+			throw new IllegalArgumentException("The local Lakebase has no compute at host '" + host + "'");
+		}
+		if (down) {
+			// Down first, then close: a login that registers its session after the close sees the
+			// flag and ends itself, so no session on the host survives.
+			this.downHosts.add(host);
+			this.closeSessionsOnHost.accept(host);
+		}
+		else {
+			this.downHosts.remove(host);
+		}
+		return this;
+	}
+
+	/**
+	 * Clears every injected fault; every host that was down is back.
 	 * @return this
 	 */
 	public Faults reset() {
@@ -163,6 +204,7 @@ public final class Faults {
 		this.workspaceOutage = false;
 		this.credentialRateLimit.set(null);
 		this.loginsRejectedUntil = Instant.MIN;
+		this.downHosts.clear();
 		return this;
 	}
 
@@ -190,6 +232,10 @@ public final class Faults {
 	@Nullable Duration takeCredentialRate() {
 		RateLimit limit = this.credentialRateLimit.get();
 		return (limit != null && !limit.tryTake()) ? limit.retryAfter() : null;
+	}
+
+	boolean isHostDown(String host) {
+		return this.downHosts.contains(host);
 	}
 
 	boolean areLoginsRejected() {

@@ -15,22 +15,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A local Lakebase: a mock Databricks workspace API, a PostgreSQL login front that accepts
- * short-lived database credentials, and the embedded PostgreSQL server behind it, all on
- * 127.0.0.1 and free ports. Start one with {@link #start()} or {@link #builder()}, and
+ * short-lived database credentials, and the embedded PostgreSQL server behind it, on loopback
+ * addresses and free ports. Start one with {@link #start()} or {@link #builder()}, and
  * {@link #close()} it to stop every process and remove every file it made.
+ * <p>
+ * Every compute has a host of its own, as on Lakebase: the login front listens on one port of
+ * several loopback addresses (see {@link #host(String)}), and all of them reach the one database.
+ * Sessions on a read-only host (a read replica's, a high-availability endpoint's
+ * {@code read_only_host}, an instance's {@code read_only_dns}) behave like a hot standby: writes
+ * fail with {@code 25006}.
  */
 public final class LocalLakebase implements AutoCloseable {
 
-	/** The endpoint every default local Lakebase has. */
+	/** The read-write, high-availability endpoint every default local Lakebase has. */
 	public static final String DEFAULT_ENDPOINT = "projects/local/branches/main/endpoints/primary";
+
+	/** The read replica (a read-only endpoint) every default local Lakebase has. */
+	public static final String DEFAULT_READ_ONLY_ENDPOINT = "projects/local/branches/main/endpoints/replica";
 
 	/** The Provisioned instance every default local Lakebase has. */
 	public static final String DEFAULT_INSTANCE = "local-instance";
@@ -44,7 +57,9 @@ public final class LocalLakebase implements AutoCloseable {
 	/** The PostgreSQL image of {@link Builder#postgresContainer()}: the major Lakebase runs. */
 	public static final String DEFAULT_POSTGRES_IMAGE = "postgres:17";
 
-	private static final String HOST = "127.0.0.1";
+	private static final String HOST = Hosts.PRIMARY;
+
+	private static final Logger logger = LoggerFactory.getLogger(LocalLakebase.class);
 
 	// The lifetime of the workspace's OAuth access tokens, as on Databricks.
 	private static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(1);
@@ -56,6 +71,8 @@ public final class LocalLakebase implements AutoCloseable {
 	private final Workspace workspace;
 
 	private final Stats stats = new Stats();
+
+	private final Hosts hosts;
 
 	private final Faults faults;
 
@@ -76,12 +93,14 @@ public final class LocalLakebase implements AutoCloseable {
 	private LocalLakebase(Builder builder) throws IOException {
 		this.workDirectory = createWorkDirectory();
 		this.database = builder.database;
+		this.hosts = Hosts.assign(builder.endpoints(), builder.instances(), builder.bindable);
+		this.hosts.sharingWarning().ifPresent(logger::warn);
 		LoginFront[] frontHolder = new LoginFront[1];
 		DatabaseServer[] backendHolder = new DatabaseServer[1];
 		this.faults = new Faults(() -> frontHolder[0].suspend(), () -> {
 			frontHolder[0].closeSessions();
 			backendHolder[0].restart();
-		});
+		}, (host) -> frontHolder[0].closeSessions(host), this.hosts::serves);
 		try {
 			this.workspace = new Workspace(builder.identities(), builder.endpoints(), builder.instances(),
 					builder.tokenLifetime, ACCESS_TOKEN_LIFETIME, "http://" + HOST, Clock.systemUTC());
@@ -94,12 +113,12 @@ public final class LocalLakebase implements AutoCloseable {
 					this.backend.createRole(identity.name());
 				}
 			}
-			this.tls = TlsMaterial.generate(this.workDirectory);
+			this.tls = TlsMaterial.generate(this.workDirectory, this.hosts.addresses());
 			this.front = new LoginFront(this.workspace, this.faults, this.stats, this.backend, this.tls.sslContext(),
-					builder.plaintextAllowed, builder.resumeDelay, builder.port);
+					this.hosts, builder.plaintextAllowed, builder.resumeDelay, builder.port);
 			frontHolder[0] = this.front;
-			this.api = new WorkspaceApiServer(this.workspace, this.faults, this.stats, HOST, this.front::isSuspended,
-					builder.workspacePort);
+			this.api = new WorkspaceApiServer(this.workspace, this.faults, this.stats, this.hosts,
+					this.front::isSuspended, builder.workspacePort);
 		}
 		catch (IOException | RuntimeException | Error ex) {
 			closeQuietly(frontHolder[0]);
@@ -114,9 +133,11 @@ public final class LocalLakebase implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a local Lakebase with the defaults: one endpoint ({@value #DEFAULT_ENDPOINT}), one
-	 * instance ({@value #DEFAULT_INSTANCE}), one service principal ({@value #DEFAULT_CLIENT_ID})
-	 * with a Postgres role, and one-hour credentials.
+	 * Starts a local Lakebase with the defaults: a read-write, high-availability endpoint
+	 * ({@value #DEFAULT_ENDPOINT}) with a read-only host, a read replica
+	 * ({@value #DEFAULT_READ_ONLY_ENDPOINT}), one instance ({@value #DEFAULT_INSTANCE}) with a
+	 * {@code read_only_dns}, one service principal ({@value #DEFAULT_CLIENT_ID}) with a Postgres
+	 * role, and one-hour credentials.
 	 * @return the running local Lakebase
 	 */
 	public static LocalLakebase start() {
@@ -140,11 +161,57 @@ public final class LocalLakebase implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the host of the login front, as the endpoint and instance APIs report it.
+	 * Returns the host of the first compute (the first endpoint, or the first instance when there
+	 * is no endpoint), as the endpoint and instance APIs report it.
 	 * @return {@code 127.0.0.1}
 	 */
 	public String host() {
 		return HOST;
+	}
+
+	/**
+	 * Returns the host of a compute, as the endpoint ({@code status.hosts.host}) and instance
+	 * ({@code read_write_dns}) APIs report it: the read-write host, or a read replica's own
+	 * read-only host. Hosts are loopback addresses on the one {@link #port()}, given in builder
+	 * order:
+	 * <ul>
+	 * <li>the first endpoint gets {@code 127.0.0.1}, each further endpoint the next address
+	 * ({@code 127.0.0.2}, {@code 127.0.0.3}, ...);</li>
+	 * <li>the first instance shares {@code 127.0.0.1} when there is no endpoint or the first
+	 * endpoint is read-write (all computes reach one database anyway); otherwise, and for every
+	 * further instance, an instance gets the next address;</li>
+	 * <li>then the read-only hosts of {@link #readOnlyHost(String)} get the next addresses.</li>
+	 * </ul>
+	 * Where an address cannot be bound (macOS has only {@code 127.0.0.1} unless aliased with
+	 * {@code sudo ifconfig lo0 alias 127.0.0.2}), its compute gets {@code 127.0.0.1} instead, with
+	 * one warning in the log, and behaves like the compute there (a read-only host then accepts
+	 * writes).
+	 * @param endpointOrInstanceName the endpoint or instance name
+	 * @return the address, such as {@code 127.0.0.2}
+	 * @throws IllegalArgumentException if there is no such endpoint or instance
+	 */
+	public String host(String endpointOrInstanceName) {
+		String host = this.hosts.host(endpointOrInstanceName);
+		if (host == null) {
+			throw new IllegalArgumentException("No endpoint or instance named '" + endpointOrInstanceName + "'");
+		}
+		return host;
+	}
+
+	/**
+	 * Returns the read-only host of a high-availability endpoint ({@code status.hosts.read_only_host})
+	 * or of an instance ({@code read_only_dns}). Sessions there behave like a hot standby: they
+	 * start with {@code default_transaction_read_only=on}, so writes fail with {@code 25006}, and
+	 * they see the primary's data at once (unlike a real standby, a session could still
+	 * {@code SET default_transaction_read_only = off}).
+	 * @param endpointOrInstanceName the endpoint or instance name
+	 * @return the address, or empty for an endpoint without high availability (a read replica's
+	 * host is its {@link #host(String)})
+	 * @throws IllegalArgumentException if there is no such endpoint or instance
+	 */
+	public Optional<String> readOnlyHost(String endpointOrInstanceName) {
+		host(endpointOrInstanceName);
+		return this.hosts.readOnlyHost(endpointOrInstanceName);
 	}
 
 	/**
@@ -311,6 +378,28 @@ public final class LocalLakebase implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the {@code lakebase.*} properties that send read-only work to a read-only host, to
+	 * add to the {@link #springProperties()}: {@code lakebase.read-only.endpoint} naming the first
+	 * read replica when there is one, else {@code lakebase.read-only.enabled=true} when the first
+	 * endpoint (or instance) has a {@link #readOnlyHost(String) read-only host}.
+	 * @return the properties, empty when there is no read-only host to use
+	 */
+	public Map<String, String> readOnlySpringProperties() {
+		Optional<Endpoint> replica = endpoints().stream().filter(Endpoint::readOnly).findFirst();
+		if (replica.isPresent()) {
+			return Map.of("lakebase.read-only.endpoint", replica.get().name());
+		}
+		return this.hosts.readOnlyHost(firstCompute()).isPresent() ? Map.of("lakebase.read-only.enabled", "true")
+				: Map.of();
+	}
+
+	// The compute springProperties() reaches.
+	String firstCompute() {
+		List<Endpoint> endpoints = endpoints();
+		return endpoints.isEmpty() ? instances().get(0).name() : endpoints.get(0).name();
+	}
+
+	/**
 	 * Adds the {@link #springProperties()} to a Spring test's {@code @DynamicPropertySource}.
 	 * @param registry the registry to add to
 	 */
@@ -410,11 +499,20 @@ public final class LocalLakebase implements AutoCloseable {
 
 		private int workspacePort;
 
+		private Predicate<String> bindable = LoginFront::canBind;
+
 		private Builder() {
 		}
 
+		// For tests of a machine with fewer loopback addresses (macOS) than computes.
+		Builder bindableAddresses(Predicate<String> bindable) {
+			this.bindable = Objects.requireNonNull(bindable, "bindable");
+			return this;
+		}
+
 		/**
-		 * Sets the port of the login front on {@code 127.0.0.1} (default: a free port).
+		 * Sets the port of the login front on {@code 127.0.0.1} and on the other loopback address
+		 * of every compute (default: a port free on all of them).
 		 * @param port the port, or {@code 0} for a free one
 		 * @return this
 		 */
@@ -465,7 +563,8 @@ public final class LocalLakebase implements AutoCloseable {
 		}
 
 		/**
-		 * Adds an Autoscaling endpoint.
+		 * Adds an Autoscaling endpoint. The first one gets the host {@code 127.0.0.1}, each
+		 * further one a loopback address of its own (see {@link LocalLakebase#host(String)}).
 		 * @param endpoint the endpoint
 		 * @return this
 		 */
@@ -484,7 +583,8 @@ public final class LocalLakebase implements AutoCloseable {
 		}
 
 		/**
-		 * Adds a Provisioned instance.
+		 * Adds a Provisioned instance, with a {@code read_only_dns} of its own (see
+		 * {@link LocalLakebase#host(String)}).
 		 * @param instance the instance
 		 * @return this
 		 */
@@ -565,7 +665,9 @@ public final class LocalLakebase implements AutoCloseable {
 		}
 
 		List<Endpoint> endpoints() {
-			return (this.endpoints.isEmpty() && this.instances.isEmpty()) ? List.of(Endpoint.of(DEFAULT_ENDPOINT))
+			return (this.endpoints.isEmpty() && this.instances.isEmpty())
+					? List.of(Endpoint.of(DEFAULT_ENDPOINT).asHighAvailability(),
+							Endpoint.of(DEFAULT_READ_ONLY_ENDPOINT).asReadOnly())
 					: this.endpoints;
 		}
 

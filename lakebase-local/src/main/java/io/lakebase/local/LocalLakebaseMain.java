@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import org.jspecify.annotations.Nullable;
@@ -15,8 +18,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs a local Lakebase from the command line and prints how to reach it, for {@code psql} or
  * any application; with {@code --properties-file} it also writes the Spring Boot properties, so
- * that an application's {@code application-local.properties} stays valid from run to run. Stop it
- * with Ctrl-C.
+ * that an application's {@code application-local.properties} stays valid from run to run. The
+ * read-only settings (the read replica, or the primary's high-availability read-only host) are
+ * printed and written as commented-out lines, to uncomment when an application routes
+ * {@code @Transactional(readOnly = true)} work to them. Stop it with Ctrl-C.
  */
 public final class LocalLakebaseMain {
 
@@ -91,12 +96,14 @@ public final class LocalLakebaseMain {
 					StandardCopyOption.REPLACE_EXISTING);
 		}
 		Map<String, String> properties = springProperties(lakebase, caCertificate);
+		List<String> readOnlyLines = readOnlyLines(lakebase);
 		StringBuilder out = new StringBuilder();
 		out.append("Local Lakebase is running. Press Ctrl-C to stop it.\n\n");
 		out.append("Spring Boot (application-local.properties, or --name=value arguments):\n");
 		properties.forEach((name, value) -> out.append("  ").append(name).append('=').append(value).append('\n'));
+		readOnlyLines.forEach((line) -> out.append("  ").append(line).append('\n'));
 		if (propertiesFile != null) {
-			Files.writeString(propertiesFile, propertiesFileText(properties));
+			Files.writeString(propertiesFile, propertiesFileText(properties, readOnlyLines));
 			out.append("  (written to ").append(propertiesFile.toAbsolutePath()).append(")\n");
 		}
 		out.append("\nDatabricks SDK environment:\n");
@@ -109,22 +116,65 @@ public final class LocalLakebaseMain {
 			.append(" PGDATABASE=").append(lakebase.database()).append(" PGUSER=").append(identity.name())
 			.append(" PGSSLMODE=verify-full PGSSLROOTCERT=").append(caCertificate)
 			.append(" PGPASSWORD=").append(token.token()).append(" psql\n");
+		firstReadReplica(lakebase).ifPresent((replica) -> out.append("  the read replica (writes fail): the same with PGHOST=")
+			.append(lakebase.host(replica.name()))
+			.append('\n'));
 		out.append("\nEndpoints: ").append(lakebase.endpoints().stream().map(Endpoint::name).toList()).append('\n');
 		out.append("Instances: ").append(lakebase.instances().stream().map(Instance::name).toList()).append('\n');
+		out.append("Hosts (port ").append(lakebase.port()).append("): ").append(hosts(lakebase)).append('\n');
 		return out.toString();
+	}
+
+	/**
+	 * The read-only settings, commented out: with them the starter sends
+	 * {@code @Transactional(readOnly = true)} work to a read-only host, which not every
+	 * application wants.
+	 */
+	static List<String> readOnlyLines(LocalLakebase lakebase) {
+		List<String> lines = new ArrayList<>();
+		Optional<Endpoint> replica = firstReadReplica(lakebase);
+		replica.ifPresent((endpoint) -> {
+			lines.add("# Uncomment to route @Transactional(readOnly = true) work to the read replica:");
+			lines.add("# lakebase.read-only.endpoint=" + endpoint.name());
+		});
+		if (lakebase.readOnlyHost(lakebase.firstCompute()).isPresent()) {
+			lines.add(replica.isPresent() ? "# Or, instead, to the primary's high-availability read-only host:"
+					: "# Uncomment to route @Transactional(readOnly = true) work to the primary's high-availability read-only host:");
+			lines.add("# lakebase.read-only.enabled=true");
+		}
+		return lines;
+	}
+
+	private static Optional<Endpoint> firstReadReplica(LocalLakebase lakebase) {
+		return lakebase.endpoints().stream().filter(Endpoint::readOnly).findFirst();
+	}
+
+	private static String hosts(LocalLakebase lakebase) {
+		List<String> computes = new ArrayList<>();
+		lakebase.endpoints().forEach((endpoint) -> computes.add(host(lakebase, endpoint.name(), endpoint.readOnly())));
+		lakebase.instances().forEach((instance) -> computes.add(host(lakebase, instance.name(), false)));
+		return String.join(", ", computes);
+	}
+
+	private static String host(LocalLakebase lakebase, String compute, boolean readOnly) {
+		String host = compute + " " + lakebase.host(compute);
+		return readOnly ? host + " (read-only)"
+				: lakebase.readOnlyHost(compute).map((readOnlyHost) -> host + " (read-only " + readOnlyHost + ")")
+					.orElse(host);
 	}
 
 	private static Map<String, String> springProperties(LocalLakebase lakebase, Path caCertificate) {
 		Map<String, String> properties = new LinkedHashMap<>(lakebase.springProperties());
-		// The front's certificate names 127.0.0.1 and chains to the CA: verify it, as against Lakebase.
+		// The front's certificate names every host and chains to the CA: verify it, as against Lakebase.
 		properties.put("lakebase.ssl.mode", "verify-full");
 		properties.put("lakebase.ssl.root-cert", caCertificate.toAbsolutePath().toString());
 		return properties;
 	}
 
-	private static String propertiesFileText(Map<String, String> properties) {
+	private static String propertiesFileText(Map<String, String> properties, List<String> readOnlyLines) {
 		StringBuilder text = new StringBuilder("# Written by lakebase-local (LocalLakebaseMain); valid while it runs.\n");
 		properties.forEach((name, value) -> text.append(name).append('=').append(escape(value)).append('\n'));
+		readOnlyLines.forEach((line) -> text.append(line).append('\n'));
 		return text.toString();
 	}
 

@@ -14,8 +14,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,12 @@ import org.jspecify.annotations.Nullable;
  * (user = identity, password = database credential), then hands the session to the embedded
  * PostgreSQL server and relays bytes both ways. Token expiry is checked at login only, as on
  * Lakebase, so an open session outlives its token.
+ * <p>
+ * It listens on one port of every loopback address of {@link Hosts}, one per compute, and knows a
+ * session's compute by the local address the client connected to. Sessions on a read-only address
+ * start with {@code default_transaction_read_only=on}, so that writes fail with {@code 25006} as on
+ * a hot standby; unlike a standby, a session may still {@code SET default_transaction_read_only =
+ * off}, and it reads the primary's data at once, as all hosts share one database.
  */
 final class LoginFront implements AutoCloseable {
 
@@ -47,6 +55,9 @@ final class LoginFront implements AutoCloseable {
 
 	private static final int AUTH_CLEARTEXT = 3;
 
+	// A free port on 127.0.0.1 can be taken on another loopback address: try a few free ports.
+	private static final int BIND_ATTEMPTS = 5;
+
 	private final Workspace workspace;
 
 	private final Faults faults;
@@ -61,7 +72,9 @@ final class LoginFront implements AutoCloseable {
 
 	private final Duration resumeDelay;
 
-	private final ServerSocket serverSocket;
+	private final Hosts hosts;
+
+	private final List<ServerSocket> serverSockets;
 
 	private final ExecutorService threads = Executors.newCachedThreadPool(LocalThreads.factory("lakebase-local-front"));
 
@@ -72,28 +85,86 @@ final class LoginFront implements AutoCloseable {
 	private volatile boolean closed;
 
 	LoginFront(Workspace workspace, Faults faults, Stats stats, DatabaseServer backend,
-			@Nullable SSLContext sslContext, boolean plaintextAllowed, Duration resumeDelay, int port) throws IOException {
+			@Nullable SSLContext sslContext, Hosts hosts, boolean plaintextAllowed, Duration resumeDelay, int port)
+			throws IOException {
 		this.workspace = workspace;
 		this.faults = faults;
 		this.stats = stats;
 		this.backend = backend;
 		this.sslContext = sslContext;
+		this.hosts = hosts;
 		this.plaintextAllowed = plaintextAllowed;
 		this.resumeDelay = resumeDelay;
-		this.serverSocket = new ServerSocket();
-		this.serverSocket.setReuseAddress(true);
+		this.serverSockets = bindAll(hosts.addresses(), port);
+		for (ServerSocket serverSocket : this.serverSockets) {
+			this.threads.execute(() -> acceptLoop(serverSocket));
+		}
+	}
+
+	/**
+	 * Returns whether this machine can listen on a loopback address at all (macOS has only
+	 * {@code 127.0.0.1} unless others are aliased).
+	 * @param address the address
+	 * @return whether a free port of it can be bound
+	 */
+	static boolean canBind(String address) {
+		try (ServerSocket socket = new ServerSocket()) {
+			socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0), 1);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Binds one port on every address: the given port, or a free port of the first address that is
+	 * free on the others too.
+	 */
+	private static List<ServerSocket> bindAll(List<String> addresses, int port) throws IOException {
+		for (int attempt = 1;; attempt++) {
+			List<ServerSocket> bound = new ArrayList<>();
+			String address = addresses.get(0);
+			try {
+				int chosen = port;
+				for (String each : addresses) {
+					address = each;
+					bound.add(bind(address, chosen));
+					chosen = bound.get(0).getLocalPort();
+				}
+				return bound;
+			}
+			catch (BindException ex) {
+				for (ServerSocket socket : bound) {
+					socket.close();
+				}
+				if (port != 0) {
+					throw new BindException("Port " + port + " of the login front is in use"
+							+ (address.equals(Hosts.PRIMARY) ? "" : " on " + address));
+				}
+				if (attempt == BIND_ATTEMPTS) {
+					throw new BindException("No port of the login front was free on every one of " + addresses
+							+ " after " + BIND_ATTEMPTS + " attempts");
+				}
+			}
+		}
+	}
+
+	private static ServerSocket bind(String address, int port) throws IOException {
+		ServerSocket socket = new ServerSocket();
 		try {
-			this.serverSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(InetAddress.getByName(address), port), 128);
+			return socket;
 		}
-		catch (BindException ex) {
-			this.serverSocket.close();
-			throw new BindException("Port " + port + " of the login front is in use");
+		catch (IOException | RuntimeException ex) {
+			socket.close();
+			throw ex;
 		}
-		this.threads.execute(this::acceptLoop);
 	}
 
 	int port() {
-		return this.serverSocket.getLocalPort();
+		return this.serverSockets.get(0).getLocalPort();
 	}
 
 	boolean isSuspended() {
@@ -117,18 +188,32 @@ final class LoginFront implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Closes every open session on one host, as a failed compute does.
+	 * @param host the local address the sessions' clients connected to
+	 */
+	void closeSessions(String host) {
+		for (Session session : this.sessions) {
+			if (session.host.equals(host)) {
+				session.close();
+			}
+		}
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.closed = true;
-		this.serverSocket.close();
+		for (ServerSocket serverSocket : this.serverSockets) {
+			serverSocket.close();
+		}
 		closeSessions();
 		this.threads.shutdownNow();
 	}
 
-	private void acceptLoop() {
+	private void acceptLoop(ServerSocket serverSocket) {
 		while (!this.closed) {
 			try {
-				Socket socket = this.serverSocket.accept();
+				Socket socket = serverSocket.accept();
 				socket.setTcpNoDelay(true);
 				this.threads.execute(() -> serve(socket));
 			}
@@ -151,6 +236,7 @@ final class LoginFront implements AutoCloseable {
 		finally {
 			if (!session.relaying) {
 				session.close();
+				this.sessions.remove(session);
 			}
 		}
 	}
@@ -161,6 +247,11 @@ final class LoginFront implements AutoCloseable {
 			return;
 		}
 		String user = parameters.get("user");
+		if (this.faults.isHostDown(session.host)) {
+			// Before authentication, as a server that is down or still starting answers.
+			refuse(session, (user != null) ? user : "", "57P03", "the database system is not accepting connections");
+			return;
+		}
 		if (user == null || user.isEmpty()) {
 			refuse(session, "", "28000", "no PostgreSQL user name specified in startup packet");
 			return;
@@ -221,14 +312,35 @@ final class LoginFront implements AutoCloseable {
 				return null;
 			}
 			else if ((code >>> 16) == PROTOCOL_3) {
-				session.startupPacket = ByteBuffer.allocate(length).putInt(length).putInt(code).put(body).array();
-				return parseParameters(body);
+				Map<String, String> parameters = parseParameters(body);
+				session.startupPacket = this.hosts.isReadOnly(session.host) ? readOnlyStartupPacket(code, parameters)
+						: ByteBuffer.allocate(length).putInt(length).putInt(code).put(body).array();
+				return parameters;
 			}
 			else {
 				refuse(session, "", "08P01", "unsupported frontend protocol " + (code >>> 16) + "." + (code & 0xFFFF));
 				return null;
 			}
 		}
+	}
+
+	/**
+	 * The client's startup packet with {@code default_transaction_read_only=on}, which the server
+	 * applies after the client's own {@code options}, so that the session starts read-only.
+	 */
+	private static byte[] readOnlyStartupPacket(int code, Map<String, String> parameters) {
+		Map<String, String> readOnly = new LinkedHashMap<>(parameters);
+		readOnly.remove("default_transaction_read_only");
+		readOnly.put("default_transaction_read_only", "on");
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		readOnly.forEach((key, value) -> {
+			body.writeBytes(key.getBytes(StandardCharsets.UTF_8));
+			body.write(0);
+			body.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+			body.write(0);
+		});
+		body.write(0);
+		return ByteBuffer.allocate(8 + body.size()).putInt(8 + body.size()).putInt(code).put(body.toByteArray()).array();
 	}
 
 	private void connectBackend(Session session, String user) throws IOException {
@@ -277,9 +389,20 @@ final class LoginFront implements AutoCloseable {
 				else {
 					session.clientOut.write(message((char) type, body));
 					session.clientOut.flush();
-					this.stats.recordLogin(user, false, errorField(body, 'M'));
+					this.stats.recordLogin(user, session.host, false, errorField(body, 'M'));
 				}
 				return;
+			}
+			if (type == 'Z') {
+				// Counted and registered before the client sees its login done, so that whatever the
+				// client does next (read the stats, take the host down) finds this session.
+				this.sessions.add(session);
+				if (this.faults.isHostDown(session.host)) {
+					// The host went down during this login, after the sessions on it were closed.
+					this.stats.recordLogin(user, session.host, false, "the host went down");
+					return;
+				}
+				this.stats.recordLogin(user, session.host, true, "");
 			}
 			session.clientOut.write(message((char) type, body));
 			if (type == 'K') {
@@ -290,13 +413,11 @@ final class LoginFront implements AutoCloseable {
 				break;
 			}
 		}
-		this.stats.recordLogin(user, true, "");
 		relay(session, backendIn, backendOut);
 	}
 
 	private void relay(Session session, InputStream backendIn, OutputStream backendOut) {
 		session.relaying = true;
-		this.sessions.add(session);
 		this.threads.execute(() -> pump(session, session.clientIn, backendOut));
 		this.threads.execute(() -> pump(session, backendIn, session.clientOut));
 	}
@@ -346,7 +467,7 @@ final class LoginFront implements AutoCloseable {
 	}
 
 	private void refuse(Session session, String user, String sqlState, String text, String reason) throws IOException {
-		this.stats.recordLogin(user, false, reason);
+		this.stats.recordLogin(user, session.host, false, reason);
 		ByteArrayOutputStream fields = new ByteArrayOutputStream();
 		field(fields, 'S', "FATAL");
 		field(fields, 'V', "FATAL");
@@ -425,10 +546,12 @@ final class LoginFront implements AutoCloseable {
 	}
 
 	/**
-	 * One client connection: its streams (plain, then TLS once negotiated), the backend socket and
-	 * the cancel key the backend handed out.
+	 * One client connection: the host it reached, its streams (plain, then TLS once negotiated),
+	 * the backend socket and the cancel key the backend handed out.
 	 */
 	private static final class Session {
+
+		private final String host;
 
 		private Socket client;
 
@@ -447,6 +570,7 @@ final class LoginFront implements AutoCloseable {
 		private volatile boolean relaying;
 
 		Session(Socket client) {
+			this.host = client.getLocalAddress().getHostAddress();
 			this.client = client;
 			try {
 				this.clientIn = new DataInputStream(client.getInputStream());

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the local Lakebase has seen: API requests by path and identity, tokens issued and logins
- * accepted or refused. The request log names paths, statuses and identities, never a secret.
+ * accepted (in total and by host) or refused. The request log names paths, statuses and identities, never a secret.
  */
 public final class Stats {
 
@@ -29,6 +29,8 @@ public final class Stats {
 	private final LongAdder tokensIssued = new LongAdder();
 
 	private final LongAdder loginsAccepted = new LongAdder();
+
+	private final Map<String, LongAdder> loginsAcceptedByHost = new ConcurrentHashMap<>();
 
 	private final LongAdder loginsRejected = new LongAdder();
 
@@ -88,6 +90,17 @@ public final class Stats {
 	}
 
 	/**
+	 * Returns how many logins the front accepted on one host: the address the client connected to,
+	 * as {@link LocalLakebase#host(String)} and {@link LocalLakebase#readOnlyHost(String)} report
+	 * it. Computes that share an address share its count.
+	 * @param host the address, such as {@code 127.0.0.2}
+	 * @return the count
+	 */
+	public long loginsAccepted(String host) {
+		return count(this.loginsAcceptedByHost, host);
+	}
+
+	/**
 	 * Returns how many logins the front refused.
 	 * @return the count
 	 */
@@ -112,6 +125,7 @@ public final class Stats {
 		this.credentialRequestsByIdentity.clear();
 		this.tokensIssued.reset();
 		this.loginsAccepted.reset();
+		this.loginsAcceptedByHost.clear();
 		this.loginsRejected.reset();
 		this.requestLog.clear();
 	}
@@ -132,9 +146,12 @@ public final class Stats {
 		this.tokensIssued.increment();
 	}
 
-	void recordLogin(String user, boolean accepted, String reason) {
+	void recordLogin(String user, String host, boolean accepted, String reason) {
 		(accepted ? this.loginsAccepted : this.loginsRejected).increment();
-		log("LOGIN " + user + " -> " + (accepted ? "accepted" : "refused: " + reason));
+		if (accepted) {
+			this.loginsAcceptedByHost.computeIfAbsent(host, (key) -> new LongAdder()).increment();
+		}
+		log("LOGIN " + user + " -> " + (accepted ? "accepted" : "refused: " + reason) + " (host " + host + ")");
 	}
 
 	private void log(String line) {

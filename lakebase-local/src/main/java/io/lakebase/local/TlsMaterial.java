@@ -15,7 +15,10 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.List;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -37,9 +40,10 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away certificate authority and a server certificate for {@code localhost} and
- * {@code 127.0.0.1}, made at start, so that clients can use {@code sslmode=require} unchanged and
- * {@code verify-full} against the written CA file.
+ * A throw-away certificate authority and a server certificate for {@code localhost} and every
+ * loopback address of the login front (one per compute, as IP subject alternative names), made at
+ * start, so that clients can use {@code sslmode=require} unchanged and {@code verify-full} against
+ * the written CA file on every host.
  */
 final class TlsMaterial {
 
@@ -55,12 +59,17 @@ final class TlsMaterial {
 	}
 
 	static TlsMaterial generate(Path directory) throws IOException {
+		return generate(directory, List.of(Hosts.PRIMARY));
+	}
+
+	static TlsMaterial generate(Path directory, Collection<String> addresses) throws IOException {
 		try {
 			KeyPair caKeys = newKeyPair();
 			X500Name caName = new X500Name("CN=lakebase-local CA");
-			X509Certificate ca = certificate(caName, caName, caKeys, caKeys, true);
+			X509Certificate ca = certificate(caName, caName, caKeys, caKeys, true, List.of());
 			KeyPair serverKeys = newKeyPair();
-			X509Certificate server = certificate(caName, new X500Name("CN=localhost"), serverKeys, caKeys, false);
+			X509Certificate server = certificate(caName, new X500Name("CN=localhost"), serverKeys, caKeys, false,
+					addresses);
 
 			KeyStore keyStore = KeyStore.getInstance("PKCS12");
 			keyStore.load(null, null);
@@ -99,7 +108,7 @@ final class TlsMaterial {
 	}
 
 	private static X509Certificate certificate(X500Name issuer, X500Name subject, KeyPair subjectKeys,
-			KeyPair issuerKeys, boolean authority)
+			KeyPair issuerKeys, boolean authority, Collection<String> addresses)
 			throws IOException, GeneralSecurityException, OperatorCreationException {
 		Instant now = Instant.now();
 		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM),
@@ -113,9 +122,14 @@ final class TlsMaterial {
 			builder.addExtension(Extension.keyUsage, true,
 					new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
 			builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+			// verify-full compares the host a client dialled with these names: one per address.
+			List<GeneralName> names = new ArrayList<>();
+			names.add(new GeneralName(GeneralName.dNSName, "localhost"));
+			for (String address : addresses) {
+				names.add(new GeneralName(GeneralName.iPAddress, address));
+			}
 			builder.addExtension(Extension.subjectAlternativeName, false,
-					new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, "localhost"),
-							new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
+					new GeneralNames(names.toArray(GeneralName[]::new)));
 		}
 		ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
 		return new JcaX509CertificateConverter().getCertificate(builder.build(signer));

@@ -45,13 +45,16 @@ final class WorkspaceApiServer implements AutoCloseable {
 
 	static final String WORKSPACE_ID = "1234567890123456";
 
+	// Never resolves: Lakebase's PgBouncer refuses OAuth roles, so clients must not use it.
+	private static final String POOLED_HOST = "pooler.lakebase.invalid";
+
 	private final Workspace workspace;
 
 	private final Faults faults;
 
 	private final Stats stats;
 
-	private final String host;
+	private final Hosts hosts;
 
 	private final BooleanSupplier computeSuspended;
 
@@ -59,15 +62,16 @@ final class WorkspaceApiServer implements AutoCloseable {
 
 	private final ExecutorService executor;
 
-	WorkspaceApiServer(Workspace workspace, Faults faults, Stats stats, String host, BooleanSupplier computeSuspended,
+	WorkspaceApiServer(Workspace workspace, Faults faults, Stats stats, Hosts hosts, BooleanSupplier computeSuspended,
 			int port) throws IOException {
 		this.workspace = workspace;
 		this.faults = faults;
 		this.stats = stats;
-		this.host = host;
+		this.hosts = hosts;
 		this.computeSuspended = computeSuspended;
 		try {
-			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+			// The literal address that url() names, whatever the JVM's preference for IPv6.
+			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(Hosts.PRIMARY), port), 64);
 		}
 		catch (BindException ex) {
 			throw new BindException("Port " + port + " of the workspace API is in use");
@@ -343,12 +347,16 @@ final class WorkspaceApiServer implements AutoCloseable {
 			.put("autoscaling_limit_min_cu", 0.5)
 			.put("autoscaling_limit_max_cu", 2.0);
 		// Like Lakebase, the pooled (PgBouncer) hosts are listed too; they refuse OAuth roles.
-		ObjectNode hosts = status.putObject("hosts").put("host", this.host);
+		String host = this.hosts.host(endpoint.name());
+		ObjectNode hosts = status.putObject("hosts").put("host", host);
 		if (endpoint.readOnly()) {
-			hosts.put("read_only_host", this.host).put("read_only_pooled_host", "pooler.lakebase.invalid");
+			hosts.put("read_only_host", host).put("read_only_pooled_host", POOLED_HOST);
 		}
 		else {
-			hosts.put("read_write_pooled_host", "pooler.lakebase.invalid");
+			hosts.put("read_write_pooled_host", POOLED_HOST);
+			this.hosts.readOnlyHost(endpoint.name())
+				.ifPresent((readOnlyHost) -> hosts.put("read_only_host", readOnlyHost)
+					.put("read_only_pooled_host", POOLED_HOST));
 		}
 		return new Reply(200, body, null);
 	}
@@ -366,8 +374,11 @@ final class WorkspaceApiServer implements AutoCloseable {
 			.put("effective_stopped", instance.stopped())
 			.put("pg_version", "PG_VERSION_17")
 			.put("capacity", "CU_1")
-			.put("read_write_dns", this.host)
-			.put("read_only_dns", this.host);
+			.put("read_write_dns", this.hosts.host(instance.name()))
+			.put("read_only_dns", this.hosts.readOnlyHost(instance.name()).orElseThrow())
+			// A readable secondary is what gives an instance its read_only_dns.
+			.put("effective_enable_readable_secondaries", true)
+			.put("effective_node_count", 2);
 		return new Reply(200, body, null);
 	}
 

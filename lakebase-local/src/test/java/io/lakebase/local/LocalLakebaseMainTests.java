@@ -76,6 +76,30 @@ class LocalLakebaseMainTests {
 	}
 
 	@Test
+	void theReadOnlySettingsArePrintedAndWrittenCommentedOut() throws Exception {
+		Path file = this.directory.resolve("application-local.properties");
+		try (LocalLakebase lakebase = LocalLakebaseMain.Options.parse().builder().start()) {
+			String printed = LocalLakebaseMain.describe(lakebase, file);
+			String replicaLine = "# lakebase.read-only.endpoint=" + LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT;
+			assertThat(printed).contains("Local Lakebase is running.")
+				.contains("  # Uncomment to route @Transactional(readOnly = true) work to the read replica:\n  "
+						+ replicaLine + "\n")
+				.contains("  # lakebase.read-only.enabled=true\n")
+				.contains("the read replica (writes fail): the same with PGHOST="
+						+ lakebase.host(LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT))
+				.contains(LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT + " "
+						+ lakebase.host(LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT) + " (read-only)")
+				.contains(LocalLakebase.DEFAULT_ENDPOINT + " 127.0.0.1 (read-only "
+						+ lakebase.readOnlyHost(LocalLakebase.DEFAULT_ENDPOINT).orElseThrow() + ")");
+			String written = Files.readString(file);
+			assertThat(written).contains("\n" + replicaLine + "\n", "\n# lakebase.read-only.enabled=true\n");
+			// Commented out: an application opts in by uncommenting.
+			assertThat(load(written)).doesNotContainKeys("lakebase.read-only.endpoint", "lakebase.read-only.enabled")
+				.containsEntry("lakebase.endpoint", LocalLakebase.DEFAULT_ENDPOINT);
+		}
+	}
+
+	@Test
 	void aPortInUseIsReportedByName() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			LocalLakebaseMain.Options options = LocalLakebaseMain.Options.parse("--port=" + taken.getLocalPort());

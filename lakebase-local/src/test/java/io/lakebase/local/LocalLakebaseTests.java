@@ -39,7 +39,7 @@ class LocalLakebaseTests {
 
 	private static final String INSTANCE = LocalLakebase.DEFAULT_INSTANCE;
 
-	private static final String READ_ONLY_ENDPOINT = "projects/local/branches/main/endpoints/replica";
+	private static final String READ_ONLY_ENDPOINT = LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT;
 
 	private static final String STOPPED_INSTANCE = "stopped-instance";
 

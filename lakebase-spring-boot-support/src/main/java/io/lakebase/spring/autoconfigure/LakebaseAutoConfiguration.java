@@ -13,6 +13,7 @@ import io.lakebase.jdbc.LakebaseCredentialListener;
 import io.lakebase.jdbc.LakebaseCredentialSource;
 import io.lakebase.spring.autoconfigure.aot.LakebaseRuntimeHints;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -22,6 +23,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
@@ -31,9 +34,11 @@ import org.springframework.core.env.Environment;
  * short-lived database credentials, a {@link LakebaseConnector}, and the post-processor that makes
  * Boot's own Hikari {@code DataSource} log in through it; each Spring Boot line's
  * {@code LakebaseJdbcAutoConfiguration} adds the JDBC connection details the pool is built from.
- * Active when {@code lakebase.endpoint} or {@code lakebase.instance} is set; backs off entirely when
- * the application defines its own {@link DataSource} or {@code JdbcConnectionDetails} (a
- * Testcontainers service connection, say).
+ * Active when {@code lakebase.endpoint} or {@code lakebase.instance} is set. When the application
+ * defines its own {@link DataSource} or {@code JdbcConnectionDetails} (a Testcontainers service
+ * connection, say), the auto-configured data source backs off, saying so once at INFO; the
+ * workspace client, the credential cache and the {@link LakebaseDataSourceBuilder} stay, for the
+ * application's own Lakebase data sources. None of them calls the workspace until used.
  * <p>
  * Shared by the Spring Boot 3.5 and 4.x lines: Boot's JDBC classes, whose packages differ between
  * the lines, are named rather than referenced; the name of the other line matches nothing.
@@ -43,8 +48,6 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ WorkspaceClient.class, HikariDataSource.class, org.postgresql.Driver.class })
 @ConditionalOnBooleanProperty(name = "lakebase.enabled", matchIfMissing = true)
 @Conditional(OnLakebaseTargetCondition.class)
-@ConditionalOnMissingBean(type = { "javax.sql.DataSource", LakebaseAutoConfiguration.BOOT4_JDBC_CONNECTION_DETAILS,
-		LakebaseAutoConfiguration.BOOT3_JDBC_CONNECTION_DETAILS })
 @EnableConfigurationProperties(LakebaseProperties.class)
 @ImportRuntimeHints(LakebaseRuntimeHints.class)
 public final class LakebaseAutoConfiguration {
@@ -107,38 +110,58 @@ public final class LakebaseAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	LakebaseConnector lakebaseConnector(LakebaseConnectionDetails connectionDetails,
-			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
-			LakebaseProperties properties, Environment environment) {
-		LakebaseConnectionSettings settings = connectionDetails.getSettings();
-		ConflictingDataSourceProperties.check(environment, "lakebase." + settings.target().kind());
-		LakebaseConnector connector = LakebaseConnector.builder(settings)
-			.workspaceClient(workspaceClient::getObject)
-			.credentials(credentials)
-			.build();
-		if (properties.isFailFast()) {
-			// The startup check, before the DataSource exists and so before anything (a schema
-			// migration, say) uses it: a misconfiguration fails the start with a report.
-			try {
-				connector.verify(properties.getStartupTimeout());
-			}
-			catch (LakebaseConfigurationException ex) {
-				connector.close();
-				throw LakebasePropertyFailures.of(ex);
-			}
-			catch (RuntimeException ex) {
-				connector.close();
-				throw ex;
-			}
-		}
-		return connector;
+	LakebaseDataSources lakebaseDataSources() {
+		return new LakebaseDataSources();
 	}
 
 	@Bean
-	static LakebaseDataSourceBeanPostProcessor lakebaseDataSourceBeanPostProcessor(
-			ObjectProvider<LakebaseConnector> connector, Environment environment) {
-		return new LakebaseDataSourceBeanPostProcessor(connector, environment);
+	@ConditionalOnMissingBean
+	LakebaseDataSourceBuilder lakebaseDataSourceBuilder(LakebaseConnectionDetails connectionDetails,
+			ObjectProvider<WorkspaceClient> workspaceClient, ObjectProvider<LakebaseCredentialCache> credentials,
+			LakebaseProperties properties, LakebaseDataSources dataSources) {
+		return new LakebaseDataSourceBuilder(connectionDetails.getSettings(), workspaceClient::getObject,
+				credentials::getObject, properties, dataSources);
+	}
+
+	@Bean
+	LakebaseBackOffReport lakebaseBackOffReport(LakebaseDataSources dataSources,
+			LakebaseConnectionDetails connectionDetails, ListableBeanFactory beanFactory) {
+		return new LakebaseBackOffReport(dataSources, connectionDetails.getSettings().target(), beanFactory);
+	}
+
+	/**
+	 * The auto-configured Lakebase {@code dataSource}, unless the application defines its own
+	 * {@link DataSource} or {@code JdbcConnectionDetails}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(type = { "javax.sql.DataSource", LakebaseAutoConfiguration.BOOT4_JDBC_CONNECTION_DETAILS,
+			LakebaseAutoConfiguration.BOOT3_JDBC_CONNECTION_DETAILS })
+	@Import(LakebaseReadOnlyConfiguration.class)
+	static class PrimaryDataSourceConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LakebaseConnector lakebaseConnector(LakebaseConnectionDetails connectionDetails,
+				ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
+				LakebaseProperties properties, Environment environment, LakebaseDataSources dataSources) {
+			LakebaseConnectionSettings settings = connectionDetails.getSettings();
+			ConflictingDataSourceProperties.check(environment, "lakebase." + settings.target().kind());
+			LakebaseConnector connector = LakebaseConnector.builder(settings)
+				.workspaceClient(workspaceClient::getObject)
+				.credentials(credentials)
+				.build();
+			LakebaseStartupCheck.run(connector, properties, (failure) -> false);
+			dataSources.primary(connector);
+			return connector;
+		}
+
+		@Bean
+		static LakebaseDataSourceBeanPostProcessor lakebaseDataSourceBeanPostProcessor(
+				ObjectProvider<LakebaseConnector> connector, ObjectProvider<LakebaseReadOnlyRouting> readOnlyRouting,
+				Environment environment) {
+			return new LakebaseDataSourceBeanPostProcessor(connector, readOnlyRouting, environment);
+		}
+
 	}
 
 }

@@ -22,7 +22,9 @@ import org.springframework.core.env.Environment;
  * refused), and shortens its {@code maxLifetime} to 45 minutes unless the user set one, so that
  * connections are renewed well within Lakebase's limits. After the startup check
  * ({@code lakebase.fail-fast}), which the connector ran before the pool existed, it starts the
- * pool, so that the first request finds connections ready.
+ * pool, so that the first request finds connections ready. With {@code lakebase.read-only.*}, the
+ * bean becomes the routing data source over the primary pool and the replica's
+ * ({@link LakebaseReadOnlyRouting}).
  */
 final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, PriorityOrdered {
 
@@ -30,10 +32,14 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 
 	private final ObjectProvider<LakebaseConnector> connector;
 
+	private final ObjectProvider<LakebaseReadOnlyRouting> readOnlyRouting;
+
 	private final Environment environment;
 
-	LakebaseDataSourceBeanPostProcessor(ObjectProvider<LakebaseConnector> connector, Environment environment) {
+	LakebaseDataSourceBeanPostProcessor(ObjectProvider<LakebaseConnector> connector,
+			ObjectProvider<LakebaseReadOnlyRouting> readOnlyRouting, Environment environment) {
 		this.connector = connector;
+		this.readOnlyRouting = readOnlyRouting;
 		this.environment = environment;
 	}
 
@@ -60,8 +66,11 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-		if (bean instanceof HikariDataSource dataSource && "dataSource".equals(beanName)
-				&& Binder.get(this.environment).bind("lakebase.fail-fast", Boolean.class).orElse(true)) {
+		if (!(bean instanceof HikariDataSource dataSource) || !"dataSource".equals(beanName)) {
+			return bean;
+		}
+		boolean failFast = Binder.get(this.environment).bind("lakebase.fail-fast", Boolean.class).orElse(true);
+		if (failFast) {
 			LakebaseConnector connector = this.connector.getObject();
 			try (Connection connection = dataSource.getConnection()) {
 				// Open: the pool fills in the background.
@@ -70,7 +79,8 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 				throw new LakebaseConnectionException(connector.resolve(), ex);
 			}
 		}
-		return bean;
+		LakebaseReadOnlyRouting routing = this.readOnlyRouting.getIfAvailable();
+		return (routing != null) ? routing.route(dataSource, failFast) : dataSource;
 	}
 
 	@Override

@@ -72,6 +72,8 @@ public class LakebaseProperties {
 
 	private final Workspace workspace = new Workspace();
 
+	private final ReadOnly readOnly = new ReadOnly();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -162,6 +164,74 @@ public class LakebaseProperties {
 
 	public Workspace getWorkspace() {
 		return this.workspace;
+	}
+
+	public ReadOnly getReadOnly() {
+		return this.readOnly;
+	}
+
+	/**
+	 * Read replica routing: work in read-only transactions goes to a second pool on a read-only
+	 * host. Pool settings: lakebase.read-only.hikari.* over spring.datasource.hikari.*.
+	 */
+	public static class ReadOnly {
+
+		/**
+		 * Autoscaling read replica endpoint to send read-only transactions to, as
+		 * projects/<project>/branches/<branch>/endpoints/<endpoint>.
+		 */
+		private @Nullable String endpoint;
+
+		/**
+		 * Whether to send read-only transactions to the read-only host of the endpoint or
+		 * instance itself (a high-availability endpoint's readable secondaries, an instance's
+		 * read-only DNS name).
+		 */
+		private boolean enabled;
+
+		/**
+		 * Read-only host to send read-only transactions to, instead of looking it up.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Whether read-only transactions go to the primary while the read-only host cannot give a
+		 * connection.
+		 */
+		private boolean fallback = true;
+
+		public @Nullable String getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(@Nullable String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public boolean isFallback() {
+			return this.fallback;
+		}
+
+		public void setFallback(boolean fallback) {
+			this.fallback = fallback;
+		}
+
 	}
 
 	/**

@@ -144,7 +144,7 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 						"jdbc:postgresql://db.example.invalid:5432/databricks_postgres?sslmode=require&currentSchema=orders");
 				assertThat(dataSource.getUsername()).isEqualTo("app-client-id");
 				assertThat(dataSource.getPassword()).isNull();
-				assertThat(dataSource.getDataSource()).isSameAs(connector.dataSource());
+				assertThat(dataSource.getDataSource()).hasSameClassAs(connector.dataSource());
 				assertThat(dataSource.getMaxLifetime()).isEqualTo(45 * 60 * 1000L);
 				assertThat(dataSource.getMaximumPoolSize()).isEqualTo(7);
 				assertThat(context.getBean(this.line.jdbcConnectionDetails()).getClass().getSimpleName())
@@ -210,13 +210,15 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffForUserDataSource() {
+	void theDataSourceBacksOffForUserDataSourceAndTheBuilderStays() {
 		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT)
 			.withUserConfiguration(UserDataSourceConfiguration.class)
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(DataSource.class)
-				.doesNotHaveBean(LakebaseCredentialCache.class)
-				.doesNotHaveBean(LakebaseConnectionDetails.class));
+				.doesNotHaveBean(LakebaseConnector.class)
+				.doesNotHaveBean("lakebaseDataSourceBeanPostProcessor")
+				.hasSingleBean(LakebaseDataSourceBuilder.class)
+				.hasSingleBean(LakebaseCredentialCache.class));
 	}
 
 	@Test
@@ -227,7 +229,7 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 			.withBean("userJdbcConnectionDetails", type,
 					() -> jdbcConnectionDetails("jdbc:postgresql://localhost:15432/test"))
 			.run((context) -> {
-				assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseCredentialCache.class);
+				assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseConnector.class);
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 				assertThat(dataSource.getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:15432/test");
 				assertThat(dataSource.getDataSource()).isNull();

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Notes in the {@code note} table.
@@ -28,10 +29,13 @@ public class NoteRepository {
 			.single();
 	}
 
+	// Read-only transactions: with lakebase.read-only.* set, they run on the read replica.
+	@Transactional(readOnly = true)
 	public List<Note> findAll() {
 		return this.jdbc.sql("SELECT * FROM note ORDER BY id").query(NoteRepository::map).list();
 	}
 
+	@Transactional(readOnly = true)
 	public Optional<Note> findById(long id) {
 		return this.jdbc.sql("SELECT * FROM note WHERE id = :id").param("id", id).query(NoteRepository::map).optional();
 	}

@@ -10,7 +10,7 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Runs the sample on a local Lakebase, for {@code mvn spring-boot:test-run}: no Databricks
- * account, no Docker. The local Lakebase stops with the JVM.
+ * account, no Docker. Reads go to the local read replica, writes to the primary. The local Lakebase stops with the JVM.
  */
 public final class LocalSampleApplication {
 
@@ -20,6 +20,8 @@ public final class LocalSampleApplication {
 	public static void main(String[] args) {
 		LocalLakebase lakebase = LocalLakebase.start();
 		Map<String, Object> properties = new LinkedHashMap<>(lakebase.springProperties());
+		// The local project's read replica serves the read-only transactions (listing and getting notes).
+		properties.putAll(lakebase.readOnlySpringProperties());
 		SpringApplication application = new SpringApplication(SampleApplication.class);
 		// Ahead of application.yml, whose placeholders stand for a real workspace.
 		application.addInitializers((context) -> context.getEnvironment()

@@ -11,6 +11,7 @@ import com.jayway.jsonpath.JsonPath;
 import io.lakebase.local.Identity;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,6 +60,28 @@ class SampleEnvironmentVariablesTests {
 			HttpResponse<String> created = this.http.send(JsonRequests.of("POST", sample.url() + "/notes",
 					"{\"title\":\"from " + variable + "\"}"), HttpResponse.BodyHandlers.ofString());
 			assertThat(created.statusCode()).isEqualTo(201);
+		}
+	}
+
+	@Test
+	void lakebaseReadonlyEndpointAddsTheReadReplicaThroughRelaxedBinding() throws Exception {
+		LocalLakebase local = lakebase.get();
+		Identity identity = local.defaultIdentity();
+		Map<String, String> environment = new HashMap<>();
+		environment.put("LAKEBASE_ENDPOINT", LocalLakebase.DEFAULT_ENDPOINT);
+		environment.put("LAKEBASE_READONLY_ENDPOINT", LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT);
+		environment.put("PGPORT", Integer.toString(local.port()));
+		environment.put("DATABRICKS_HOST", local.workspaceUrl());
+		environment.put("DATABRICKS_CLIENT_ID", identity.name());
+		environment.put("DATABRICKS_CLIENT_SECRET", identity.secret());
+		try (ForkedSample sample = ForkedSample.start(List.of(),
+				List.of("--server.port=0", "--server.address=127.0.0.1"), environment)) {
+			HttpResponse<String> health = get(sample.url() + "/actuator/health");
+			assertThat((String) JsonPath.read(health.body(), "$.components.lakebase.details.readOnly.status"))
+				.isEqualTo("UP");
+			assertThat((String) JsonPath.read(health.body(), "$.components.lakebase.details.readOnly.host"))
+				.isEqualTo(local.host(LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT));
+			assertThat(get(sample.url() + "/notes").statusCode()).isEqualTo(200);
 		}
 	}
 

@@ -3,23 +3,35 @@ package io.lakebase.spring.autoconfigure.metrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.metrics.LakebaseCredentialMetrics;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import io.lakebase.spring.autoconfigure.Boot4Line;
 import io.lakebase.spring.autoconfigure.LakebaseAutoConfiguration;
+import io.lakebase.spring.autoconfigure.LakebaseDataSourceBuilder;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -42,6 +54,12 @@ class LakebaseMetricsIntegrationTests {
 		.withConfiguration(AutoConfigurations.of(LakebaseMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
 				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 		.withInitializer((context) -> TestPropertyValues.of(lakebase.get().springProperties()).applyTo(context));
+
+	@BeforeEach
+	void reset() {
+		lakebase.get().faults().reset();
+		lakebase.get().stats().reset();
+	}
 
 	@Test
 	void metersFollowRotationsAndFailures() {
@@ -66,6 +84,54 @@ class LakebaseMetricsIntegrationTests {
 			assertThat(meter(registry, "lakebase.credential.expires.in").gauge().getId().getBaseUnit())
 				.isEqualTo("seconds");
 		});
+	}
+
+	@Test
+	void everyPoolHasBootsHikariMetersAndFallbacksAreCounted() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(DataSourcePoolMetricsAutoConfiguration.class))
+			.withPropertyValues("lakebase.read-only.endpoint=" + LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT)
+			.withUserConfiguration(OrdersConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean("ordersDataSource", HikariDataSource.class).getConnection().close();
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				String primaryPool = context.getBean(DataSource.class).unwrap(HikariDataSource.class).getPoolName();
+				for (String pool : new String[] { primaryPool, "lakebase-read-only", "orders" }) {
+					assertThat(registry.find("hikaricp.connections").tag("pool", pool).gauge()).as(pool).isNotNull();
+				}
+				FunctionCounter fallbacks = registry.get("lakebase.read-only.fallbacks")
+					.tag("endpoint", LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT)
+					.functionCounter();
+				assertThat(fallbacks.count()).isZero();
+				lakebase.get().faults().hostDown(lakebase.get().host(LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT), true);
+				try {
+					context.getBean("lakebaseReadOnlyDataSource", HikariDataSource.class)
+						.getHikariPoolMXBean()
+						.softEvictConnections();
+					TransactionTemplate readOnly = new TransactionTemplate(
+							new DataSourceTransactionManager(context.getBean(DataSource.class)));
+					readOnly.setReadOnly(true);
+					readOnly.executeWithoutResult((status) -> new JdbcTemplate(context.getBean(DataSource.class))
+						.queryForObject("select 1", Integer.class));
+				}
+				finally {
+					lakebase.get().faults().reset();
+				}
+				assertThat(fallbacks.count()).isEqualTo(1);
+				// The replica and the orders pool share the primary's credential: one set of credential meters.
+				assertThat(registry.find("lakebase.credential.fetch").meters()).hasSize(2);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrdersConfiguration {
+
+		@Bean(defaultCandidate = false)
+		HikariDataSource ordersDataSource(LakebaseDataSourceBuilder lakebase) {
+			return lakebase.name("orders").build();
+		}
+
 	}
 
 	@Test

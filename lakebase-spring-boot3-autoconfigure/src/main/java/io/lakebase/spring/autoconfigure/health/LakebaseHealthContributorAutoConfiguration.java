@@ -1,7 +1,7 @@
 package io.lakebase.spring.autoconfigure.health;
 
-import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.spring.autoconfigure.LakebaseAutoConfiguration;
+import io.lakebase.spring.autoconfigure.LakebaseDataSources;
 
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -18,16 +18,16 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = LakebaseAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(LakebaseConnector.class)
+@ConditionalOnBean(LakebaseDataSources.class)
 @ConditionalOnEnabledHealthIndicator("lakebase")
 @EnableConfigurationProperties(LakebaseHealthIndicatorProperties.class)
 public final class LakebaseHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = { "lakebaseHealthIndicator", "lakebaseHealthContributor" })
-	LakebaseHealthIndicator lakebaseHealthIndicator(LakebaseConnector connector,
+	LakebaseHealthIndicator lakebaseHealthIndicator(LakebaseDataSources dataSources,
 			LakebaseHealthIndicatorProperties properties) {
-		return new LakebaseHealthIndicator(connector, properties.getTimeout());
+		return new LakebaseHealthIndicator(dataSources, properties.getTimeout());
 	}
 
 }

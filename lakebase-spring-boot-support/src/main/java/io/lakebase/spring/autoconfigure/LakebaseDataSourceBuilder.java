@@ -1,0 +1,227 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.jdbc.LakebaseConnectionSettings;
+import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseTarget;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds more Lakebase data sources: Hikari pools that log in with the same rotating credentials
+ * as the auto-configured one, through the application's {@link WorkspaceClient}, and that show in
+ * the {@code lakebase} health component under their name. Unset values are the application's
+ * {@code lakebase.*} settings (the endpoint or instance, port, database, role, schema, TLS), so a
+ * second database of the same endpoint is {@code builder.name("orders").database("orders").build()}.
+ * <p>
+ * Immutable: each method returns a new builder, so the bean can be injected anywhere. The pool is
+ * returned unstarted, so that {@code @ConfigurationProperties} on the {@code @Bean} method can
+ * bind its Hikari settings (including {@code data-source-properties}); with
+ * {@code lakebase.fail-fast}, {@link #build()} checks the connection first. Declare it
+ * {@code @Bean(defaultCandidate = false)} to keep the auto-configured data source as the one
+ * injected by type.
+ *
+ * @since 0.1.0
+ */
+public final class LakebaseDataSourceBuilder {
+
+	private final LakebaseConnectionSettings defaults;
+
+	private final Supplier<WorkspaceClient> applicationWorkspaceClient;
+
+	private final Supplier<LakebaseCredentialCache> applicationCredentials;
+
+	private final LakebaseProperties properties;
+
+	private final LakebaseDataSources dataSources;
+
+	private @Nullable String name;
+
+	private @Nullable LakebaseTarget target;
+
+	private @Nullable String host;
+
+	private boolean readOnly;
+
+	private @Nullable String database;
+
+	private @Nullable String username;
+
+	private @Nullable String schema;
+
+	private @Nullable WorkspaceClient workspaceClient;
+
+	LakebaseDataSourceBuilder(LakebaseConnectionSettings defaults, Supplier<WorkspaceClient> workspaceClient,
+			Supplier<LakebaseCredentialCache> credentials, LakebaseProperties properties,
+			LakebaseDataSources dataSources) {
+		this.defaults = defaults;
+		this.applicationWorkspaceClient = workspaceClient;
+		this.applicationCredentials = credentials;
+		this.properties = properties;
+		this.dataSources = dataSources;
+	}
+
+	private LakebaseDataSourceBuilder(LakebaseDataSourceBuilder other) {
+		this(other.defaults, other.applicationWorkspaceClient, other.applicationCredentials, other.properties,
+				other.dataSources);
+		this.name = other.name;
+		this.target = other.target;
+		this.host = other.host;
+		this.readOnly = other.readOnly;
+		this.database = other.database;
+		this.username = other.username;
+		this.schema = other.schema;
+		this.workspaceClient = other.workspaceClient;
+	}
+
+	/**
+	 * Names the data source: its Hikari pool name and its key in the {@code lakebase} health
+	 * component. Required, and unique in the application.
+	 * @param name the name, such as {@code orders}
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder name(String name) {
+		Objects.requireNonNull(name, "name");
+		return with((builder) -> builder.name = name);
+	}
+
+	/**
+	 * Connects to an Autoscaling endpoint instead of the application's.
+	 * @param endpoint {@code projects/<project>/branches/<branch>/endpoints/<endpoint>}
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder endpoint(String endpoint) {
+		LakebaseTarget parsed = LakebaseTarget.endpoint(endpoint);
+		return with((builder) -> builder.target = parsed);
+	}
+
+	/**
+	 * Connects to a Provisioned database instance instead of the application's target.
+	 * @param instance the instance name
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder instance(String instance) {
+		LakebaseTarget parsed = LakebaseTarget.instance(instance);
+		return with((builder) -> builder.target = parsed);
+	}
+
+	/**
+	 * Sets the host instead of looking it up.
+	 * @param host the host name
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder host(String host) {
+		return with((builder) -> builder.host = host);
+	}
+
+	/**
+	 * Connects to the target's read-only host (a read replica endpoint, a high-availability
+	 * endpoint's readable secondaries, an instance's read-only DNS name).
+	 * @param readOnly whether to connect to the read-only host
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder readOnly(boolean readOnly) {
+		return with((builder) -> builder.readOnly = readOnly);
+	}
+
+	/**
+	 * Sets the database.
+	 * @param database the database name
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder database(String database) {
+		return with((builder) -> builder.database = database);
+	}
+
+	/**
+	 * Sets the Postgres role.
+	 * @param username the role
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder username(String username) {
+		return with((builder) -> builder.username = username);
+	}
+
+	/**
+	 * Sets the schema to use by default.
+	 * @param schema the schema
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder schema(String schema) {
+		return with((builder) -> builder.schema = schema);
+	}
+
+	/**
+	 * Authenticates with another workspace client (another identity or workspace) instead of the
+	 * application's. Its data sources share one credential cache of their own.
+	 * @param workspaceClient the client
+	 * @return a new builder
+	 */
+	public LakebaseDataSourceBuilder workspaceClient(WorkspaceClient workspaceClient) {
+		Objects.requireNonNull(workspaceClient, "workspaceClient");
+		return with((builder) -> builder.workspaceClient = workspaceClient);
+	}
+
+	/**
+	 * Builds the data source: an unstarted Hikari pool on a new connector, registered for health
+	 * under its name. With {@code lakebase.fail-fast}, first checks that it can connect.
+	 * @return the pool, closed by the application context when it is a bean
+	 * @throws IllegalStateException when no name is set, or the name is taken
+	 */
+	public HikariDataSource build() {
+		String poolName = this.name;
+		if (poolName == null) {
+			throw new IllegalStateException("A Lakebase data source needs a name, for its pool and its health: "
+					+ "call LakebaseDataSourceBuilder.name(\"orders\"), say");
+		}
+		LakebaseTarget resolvedTarget = (this.target != null) ? this.target : this.defaults.target();
+		LakebaseConnectionSettings.Builder settings = LakebaseConnectionSettings.builder(resolvedTarget)
+			.optionsFrom(this.defaults)
+			.host((this.host != null) ? this.host : sameTarget(resolvedTarget) ? this.defaults.host() : null)
+			.readOnly(this.readOnly);
+		if (this.database != null) {
+			settings.database(this.database);
+		}
+		if (this.username != null) {
+			settings.username(this.username);
+		}
+		if (this.schema != null) {
+			settings.schema(this.schema);
+		}
+		WorkspaceClient client = this.workspaceClient;
+		LakebaseConnector connector = LakebaseConnector.builder(settings.build())
+			.workspaceClient((client != null) ? () -> client : this.applicationWorkspaceClient)
+			.credentials((client != null) ? this.dataSources.credentialsOf(client, resolvedTarget, this.properties)
+					: this.applicationCredentials.get())
+			.build();
+		LakebaseStartupCheck.run(connector, this.properties, (failure) -> false);
+		try {
+			this.dataSources.add(poolName, connector);
+		}
+		catch (RuntimeException ex) {
+			connector.close();
+			throw ex;
+		}
+		HikariDataSource pool = new HikariDataSource();
+		pool.setPoolName(poolName);
+		pool.setMaxLifetime(LakebaseDataSourceBeanPostProcessor.DEFAULT_MAX_LIFETIME.toMillis());
+		pool.setDataSource(connector.dataSource(pool.getDataSourceProperties()));
+		return pool;
+	}
+
+	private boolean sameTarget(LakebaseTarget target) {
+		return target.equals(this.defaults.target()) && !this.readOnly;
+	}
+
+	private LakebaseDataSourceBuilder with(Consumer<LakebaseDataSourceBuilder> change) {
+		LakebaseDataSourceBuilder copy = new LakebaseDataSourceBuilder(this);
+		change.accept(copy);
+		return copy;
+	}
+
+}

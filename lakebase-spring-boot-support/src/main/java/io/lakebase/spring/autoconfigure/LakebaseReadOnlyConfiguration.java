@@ -1,0 +1,110 @@
+package io.lakebase.spring.autoconfigure;
+
+import java.time.Duration;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.jdbc.LakebaseConfigurationException;
+import io.lakebase.jdbc.LakebaseConnectionException;
+import io.lakebase.jdbc.LakebaseConnectionSettings;
+import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseTarget;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Read replica routing ({@code lakebase.read-only.*}): a second connector on the read-only host,
+ * sharing the primary's credential (credentials belong to the identity, not to one endpoint), a
+ * second Hikari pool on it, and the routing the primary's {@code dataSource} is wrapped in. The
+ * pool and connector are not default candidates: injecting a {@code DataSource} or
+ * {@code LakebaseConnector} by type still gives the primary.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(OnReadOnlyCondition.class)
+class LakebaseReadOnlyConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(LakebaseReadOnlyConfiguration.class);
+
+	/** The replica pool's connection timeout, unless set: a read waits that long before falling back. */
+	static final Duration FALLBACK_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+
+	@Bean(defaultCandidate = false)
+	LakebaseConnector lakebaseReadOnlyConnector(LakebaseConnectionDetails connectionDetails,
+			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
+			LakebaseProperties properties) {
+		LakebaseConnectionSettings settings = readOnlySettings(connectionDetails.getSettings(), properties.getReadOnly());
+		LakebaseConnector connector = LakebaseConnector.builder(settings)
+			.workspaceClient(workspaceClient::getObject)
+			.credentials(credentials)
+			.build();
+		LakebaseStartupCheck.run(connector, properties, (failure) -> {
+			if (!(failure instanceof LakebaseConnectionException) || !properties.getReadOnly().isFallback()) {
+				return false;
+			}
+			// Found and configured, but not reachable now: reads use the primary meanwhile.
+			logger.warn("The Lakebase read replica ({}) refused the startup login: {}; read-only work goes to the "
+					+ "primary until it is back", settings.target(), failure.getMessage());
+			return true;
+		});
+		return connector;
+	}
+
+	@Bean(defaultCandidate = false)
+	HikariDataSource lakebaseReadOnlyDataSource(@Qualifier("lakebaseReadOnlyConnector") LakebaseConnector connector,
+			LakebaseProperties properties, Environment environment) {
+		HikariDataSource pool = new HikariDataSource();
+		Binder binder = Binder.get(environment);
+		// The replica pool starts from the primary's settings; lakebase.read-only.hikari.* overrides.
+		binder.bind("spring.datasource.hikari", Bindable.ofInstance(pool));
+		pool.setPoolName("lakebase-read-only");
+		pool.setReadOnly(true);
+		if (!binder.bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
+			pool.setMaxLifetime(LakebaseDataSourceBeanPostProcessor.DEFAULT_MAX_LIFETIME.toMillis());
+		}
+		if (properties.getReadOnly().isFallback()) {
+			pool.setConnectionTimeout(FALLBACK_CONNECTION_TIMEOUT.toMillis());
+		}
+		// A replica that is down must not fail the start nor the first read: the fallback serves.
+		pool.setInitializationFailTimeout(-1);
+		binder.bind("lakebase.read-only.hikari", Bindable.ofInstance(pool));
+		pool.setDataSource(connector.dataSource(pool.getDataSourceProperties()));
+		return pool;
+	}
+
+	@Bean
+	LakebaseReadOnlyRouting lakebaseReadOnlyRouting(@Qualifier("lakebaseReadOnlyConnector") LakebaseConnector connector,
+			@Qualifier("lakebaseReadOnlyDataSource") HikariDataSource pool, LakebaseProperties properties,
+			LakebaseDataSources dataSources) {
+		return new LakebaseReadOnlyRouting(connector, pool, properties.getReadOnly().isFallback(), dataSources);
+	}
+
+	static LakebaseConnectionSettings readOnlySettings(LakebaseConnectionSettings primary,
+			LakebaseProperties.ReadOnly readOnly) {
+		try {
+			LakebaseTarget target = StringUtils.hasText(readOnly.getEndpoint())
+					? LakebaseTarget.endpoint(readOnly.getEndpoint()) : primary.target();
+			return LakebaseConnectionSettings.builder(target)
+				.optionsFrom(primary)
+				.host(readOnly.getHost())
+				.readOnly(true)
+				.build();
+		}
+		catch (LakebaseConfigurationException ex) {
+			boolean readOnlySetting = ex.getSetting().equals("endpoint") || ex.getSetting().equals("host");
+			throw LakebasePropertyFailures.of(readOnlySetting ? new LakebaseConfigurationException(
+					"read-only." + ex.getSetting(), ex.getValue(), ex.getMessage(), ex.getAction()) : ex);
+		}
+	}
+
+}
