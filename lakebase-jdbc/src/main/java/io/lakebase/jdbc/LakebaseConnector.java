@@ -347,12 +347,30 @@ public final class LakebaseConnector implements AutoCloseable {
 	 * @param failure the failure, or {@code null} for a success
 	 */
 	void loggedIn(@Nullable SQLException failure) {
-		Instant now = Instant.now();
 		if (failure != null) {
-			this.lastLogin = new LakebaseLoginOutcome(now, false, failure.getSQLState(), failure.getMessage());
-			return;
+			loginFailed(failure.getSQLState(), failure.getMessage());
 		}
-		this.lastLogin = new LakebaseLoginOutcome(now, true, null, null);
+		else {
+			loginSucceeded();
+		}
+	}
+
+	/**
+	 * Records a failed login made outside the login data source (by an R2DBC driver, say), for
+	 * {@link #health}.
+	 * @param sqlState the failure's SQL state, or {@code null}
+	 * @param error the failure's message, never holding a secret
+	 */
+	public void loginFailed(@Nullable String sqlState, @Nullable String error) {
+		this.lastLogin = new LakebaseLoginOutcome(Instant.now(), false, sqlState, error);
+	}
+
+	/**
+	 * Records a successful login made outside the login data source (by an R2DBC driver, say), for
+	 * {@link #health}; the first success is logged once at INFO.
+	 */
+	public void loginSucceeded() {
+		this.lastLogin = new LakebaseLoginOutcome(Instant.now(), true, null, null);
 		LakebaseConnectionInfo connection = this.resolved;
 		if (connection != null && this.connectedOnce.compareAndSet(false, true)) {
 			LakebaseCredentialStatus credential = this.credentials.status();

@@ -190,6 +190,24 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the cached credential when it is usable, without waiting: for callers that must not
+	 * block (a reactive driver on an event-loop thread) and obtain one elsewhere otherwise. Starts
+	 * a late refresh in the background, as {@link #get()} does.
+	 * @return the usable cached credential, if any
+	 */
+	public Optional<LakebaseCredential> cached() {
+		Cached cached = this.current;
+		long now = this.scheduler.nanoTime();
+		if (cached == null || !cached.isUsable(now)) {
+			return Optional.empty();
+		}
+		if (cached.isRefreshDue(now)) {
+			launch(replan());
+		}
+		return Optional.of(cached.credential());
+	}
+
+	/**
 	 * Replaces a credential that the database refused at login (a revoked one, say) and returns
 	 * the replacement, or nothing when the refused credential was obtained so recently (within a
 	 * quarter of its lifetime, at most 10 seconds) that a fresh one would

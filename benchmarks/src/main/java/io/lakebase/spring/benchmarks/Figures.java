@@ -35,6 +35,8 @@ final class Figures {
 		figures.add(startupRequests(results));
 		figures.add(heap(results, plan));
 		figures.add(health(results));
+		figures.add(r2dbcCredentialCalls(results));
+		figures.add(r2dbcThroughput(results, plan));
 		return figures;
 	}
 
@@ -133,6 +135,32 @@ final class Figures {
 				values.get(Variant.GUIDE) - values.get(Variant.STATIC_PASSWORD));
 		return new Figure("6. Retained heap per Spring context (" + count(plan.heapContexts(), "context")
 				+ " open at once)", Figure.Unit.KIBIBYTES, values, target);
+	}
+
+	private static Figure r2dbcCredentialCalls(BenchmarkResults results) {
+		Map<Variant, CredentialCount> churn = results.r2dbc().churn();
+		Map<Variant, Double> values = values((variant) -> churn.containsKey(variant)
+				? 1000.0 * churn.get(variant).calls() / Math.max(1, churn.get(variant).logins()) : Double.NaN);
+		Map<Variant, String> details = new java.util.EnumMap<>(Variant.class);
+		churn.forEach((variant, count) -> details.put(variant, format("(%d / %d)", count.calls(), count.logins())));
+		CredentialCount starter = churn.get(Variant.STARTER);
+		String target = "B ≤ 1 call per token lifetime (1 h), however many connections: "
+				+ verdict(starter.calls() <= 1 && starter.logins() > results.plan().poolSize())
+				+ "; A has no R2DBC pattern (the guide's is JDBC only)";
+		return new Figure("8a. R2DBC: credential API calls per 1,000 new connections (calls / connections; every "
+				+ "connection renewed every 200 ms under load)", Figure.Unit.PER_THOUSAND, values, details, target);
+	}
+
+	private static Figure r2dbcThroughput(BenchmarkResults results, RunPlan plan) {
+		R2dbcBenchmark.Result r2dbc = results.r2dbc();
+		Map<Variant, Double> values = values((variant) -> r2dbc.rounds().containsKey(variant)
+				? r2dbc.medianTransactionsPerSecond(variant) : Double.NaN);
+		double ratio = values.get(Variant.STARTER) / values.get(Variant.STATIC_PASSWORD);
+		String target = "recorded only: B/C" + format(" = %.3f", ratio)
+				+ " (the starter's R2DBC connection factory against the same r2dbc-pool with a static password)";
+		return new Figure("8b. R2DBC: `SELECT 1` per second through r2dbc-pool (" + plan.threads()
+				+ " concurrent flows, median of " + count(plan.throughputRounds(), "round") + ")",
+				Figure.Unit.TRANSACTIONS_PER_SECOND, values, target);
 	}
 
 	private static Figure health(BenchmarkResults results) {

@@ -101,9 +101,11 @@ public final class LakebaseBenchmarks {
 					plan).run();
 			progress("figure 6: retained heap");
 			Map<Variant, Long> heap = new HeapBenchmark(applications, plan).run();
+			progress("figure 8: R2DBC");
+			R2dbcBenchmark.Result r2dbc = new R2dbcBenchmark(target, lakebase.stats(), plan).run();
 			results = new BenchmarkResults(options, machine, MachineDescription.currentLoadAverage(), startedAt,
 					Duration.ofNanos(System.nanoTime() - start), TOKEN_LIFETIME, fill, longLivedUses, churn, throughput,
-					startup, heap, health);
+					startup, heap, health, r2dbc);
 		}
 		List<Figure> figures = Figures.from(results);
 		String markdown = MarkdownReport.render(results, figures);

@@ -129,6 +129,15 @@ final class MarkdownReport {
 				+ "check (`LakebaseConnector.health`, as the actuator indicator calls it) on B's long-lived, settled pool; "
 				+ "physical logins as the local Lakebase counts them, per 100 checks. It logs in itself only when no "
 				+ "login has happened yet or the latest one failed.\n");
+		out.append("8. R2DBC, B and C only: r2dbc-postgresql under r2dbc-pool (" + plan.poolSize() + " connections, "
+				+ "initial size " + plan.poolSize() + "). B is the starter's connection factory (the driver on "
+				+ "`LakebaseR2dbc.options`, decorated by `LakebaseR2dbc.connectionFactory`, as Boot's R2DBC "
+				+ "auto-configuration assembles it with the starter); C the same driver and pool with C's static "
+				+ "password. 8a: " + plan.threads() + " concurrent `SELECT 1` flows for the churn time of figure 3 (at least "
+				+ "3 s) with `maxLifeTime` 200 ms, so that "
+				+ "every connection is renewed again and again; calls and logins as the local Lakebase counts them. "
+				+ "8b: the same flows on pools with a 45-minute `maxLifeTime`, after a warm-up, in alternating order; "
+				+ "queries per second in the median round.\n");
 		String failures = failures(results);
 		if (failures != null) {
 			out.append("\nFailed borrows or queries under load: ").append(failures).append(".\n");

@@ -36,7 +36,9 @@ class LakebaseBenchmarksSmokeTests {
 					(label) -> assertThat(label).startsWith("5a. Spring context start"),
 					(label) -> assertThat(label).startsWith("5b. Workspace API requests per start"),
 					(label) -> assertThat(label).startsWith("6. Retained heap"),
-					(label) -> assertThat(label).startsWith("7. Physical logins per 100 `lakebase` health checks"));
+					(label) -> assertThat(label).startsWith("7. Physical logins per 100 `lakebase` health checks"),
+					(label) -> assertThat(label).startsWith("8a. R2DBC: credential API calls"),
+					(label) -> assertThat(label).startsWith("8b. R2DBC: `SELECT 1` per second"));
 		for (Figure figure : report.figures()) {
 			assertThat(report.markdown()).contains("| " + figure.label() + " | " + figure.cell(Variant.GUIDE) + " | "
 					+ figure.cell(Variant.STARTER) + " | " + figure.cell(Variant.STATIC_PASSWORD) + " | ");
@@ -88,6 +90,18 @@ class LakebaseBenchmarksSmokeTests {
 		assertThat(report.results().health().probes()).isEqualTo(HealthProbeBenchmark.PROBES);
 		assertThat(report.results().health().logins()).isZero();
 		assertThat(report.figures().get(8).target()).contains(": met");
+	}
+
+	@Test
+	void theStartersR2dbcConnectionsShareOneCredentialAndTheStaticPasswordNone() {
+		CredentialCount starter = report.results().r2dbc().churn().get(Variant.STARTER);
+		CredentialCount staticPassword = report.results().r2dbc().churn().get(Variant.STATIC_PASSWORD);
+		assertThat(starter.logins()).isGreaterThan(report.results().plan().poolSize());
+		assertThat(starter.calls()).isLessThanOrEqualTo(1);
+		assertThat(staticPassword.logins()).isGreaterThan(report.results().plan().poolSize());
+		assertThat(staticPassword.calls()).isZero();
+		assertThat(report.figures().get(9).target()).contains(": met");
+		assertThat(report.results().r2dbc().medianTransactionsPerSecond(Variant.STARTER)).isPositive();
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -18,6 +19,12 @@ public final class Boot4Line implements SpringBootLine {
 	public AutoConfigurations lakebaseDataSource() {
 		return AutoConfigurations.of(LakebaseAutoConfiguration.class, LakebaseJdbcAutoConfiguration.class,
 				DataSourceAutoConfiguration.class);
+	}
+
+	@Override
+	public AutoConfigurations lakebaseR2dbc() {
+		return AutoConfigurations.of(LakebaseR2dbcAutoConfiguration.class, R2dbcAutoConfiguration.class,
+				LakebaseR2dbcDataSourceAutoConfiguration.class);
 	}
 
 	@Override

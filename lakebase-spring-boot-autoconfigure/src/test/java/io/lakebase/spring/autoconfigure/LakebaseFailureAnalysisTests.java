@@ -5,4 +5,8 @@ package io.lakebase.spring.autoconfigure;
  */
 class LakebaseFailureAnalysisTests extends AbstractLakebaseFailureAnalysisTests {
 
+	LakebaseFailureAnalysisTests() {
+		super(new Boot4Line());
+	}
+
 }

@@ -21,7 +21,7 @@ import org.springframework.beans.factory.DisposableBean;
 
 /**
  * Every Lakebase connection of the application: the auto-configured primary, its read replica,
- * and the data sources made with {@link LakebaseDataSourceBuilder}. The {@code lakebase} health
+ * the R2DBC connection factory, and the data sources made with {@link LakebaseDataSourceBuilder}. The {@code lakebase} health
  * indicator reports on all of them; the connectors the builder made are closed with the context.
  *
  * @since 0.1.0
@@ -31,6 +31,8 @@ public final class LakebaseDataSources implements DisposableBean {
 	private @Nullable LakebaseConnector primary;
 
 	private @Nullable ReadReplicaDataSource readOnly;
+
+	private @Nullable LakebaseConnector r2dbc;
 
 	private final Map<String, LakebaseConnector> named = new LinkedHashMap<>();
 
@@ -43,6 +45,10 @@ public final class LakebaseDataSources implements DisposableBean {
 
 	synchronized void readOnly(ReadReplicaDataSource readOnly) {
 		this.readOnly = readOnly;
+	}
+
+	synchronized void r2dbc(LakebaseConnector connector) {
+		this.r2dbc = connector;
 	}
 
 	synchronized void add(String name, LakebaseConnector connector) {
@@ -86,6 +92,14 @@ public final class LakebaseDataSources implements DisposableBean {
 	}
 
 	/**
+	 * Returns the connector of the auto-configured R2DBC connection factory.
+	 * @return the connector, when R2DBC is configured
+	 */
+	public synchronized Optional<LakebaseConnector> r2dbc() {
+		return Optional.ofNullable(this.r2dbc);
+	}
+
+	/**
 	 * Returns the connectors of the data sources made with {@link LakebaseDataSourceBuilder}, by
 	 * name.
 	 * @return the connectors, in the order they were made
@@ -99,16 +113,18 @@ public final class LakebaseDataSources implements DisposableBean {
 	 * ({@link LakebaseConnector#health(Duration)}). Up when the primary is up, the read replica is
 	 * up or reads fall back to the primary, and every named data source is up.
 	 * @param timeout how long the whole check may take
-	 * @return the verdict and its details: the primary's at the top, then {@code readOnly} and
-	 * {@code dataSources}; never a secret
+	 * @return the verdict and its details: the primary's at the top (the R2DBC side's without
+	 * a JDBC one), then {@code readOnly}, {@code r2dbc} and {@code dataSources}; never a secret
 	 */
 	public Report check(Duration timeout) {
 		LakebaseConnector primaryConnector;
 		ReadReplicaDataSource readOnlyRouting;
+		LakebaseConnector r2dbcConnector;
 		Map<String, LakebaseConnector> namedConnectors;
 		synchronized (this) {
 			primaryConnector = this.primary;
 			readOnlyRouting = this.readOnly;
+			r2dbcConnector = this.r2dbc;
 			namedConnectors = new LinkedHashMap<>(this.named);
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -139,6 +155,19 @@ public final class LakebaseDataSources implements DisposableBean {
 			details.put("readOnly", readOnlyDetails);
 			if (!health.up() && !routing.fallbackEnabled()) {
 				down.add("readOnly");
+			}
+		}
+		if (r2dbcConnector != null) {
+			LakebaseHealth health = r2dbcConnector.health((primaryConnector != null) ? left(deadline) : timeout);
+			Map<String, Object> r2dbcDetails = new LinkedHashMap<>();
+			r2dbcDetails.put("status", health.up() ? "UP" : "DOWN");
+			r2dbcDetails.putAll(health.details());
+			if (primaryConnector == null) {
+				details.putAll(health.details());
+			}
+			details.put("r2dbc", r2dbcDetails);
+			if (!health.up()) {
+				down.add("r2dbc");
 			}
 		}
 		if (!namedConnectors.isEmpty()) {

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,17 +22,17 @@ import io.lakebase.local.LocalLakebaseExtension;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import java.nio.file.Files;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.annotation.Configurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -81,6 +82,12 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 	@TempDir
 	static Path home;
 
+	private final SpringBootLine line;
+
+	protected AbstractLakebaseFailureAnalysisTests(SpringBootLine line) {
+		this.line = line;
+	}
+
 	@AfterEach
 	void reset() {
 		lakebase.get().faults().reset();
@@ -98,7 +105,14 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 
 	@Test
 	void theStarterWithoutLakebaseSettingsNorADataSourceUrl(CapturedOutput output) {
-		FailureAnalysis report = startFails(output, Map.of());
+		// A JDBC application: with R2DBC on the class path (as here, for the R2DBC tests), Boot's own
+		// report on the ConnectionFactory would come first.
+		String r2dbc = Arrays.stream(Configurations.getClasses(this.line.lakebaseR2dbc()))
+			.filter((type) -> type.getSimpleName().equals("R2dbcAutoConfiguration"))
+			.findFirst()
+			.orElseThrow()
+			.getName();
+		FailureAnalysis report = startFails(output, Map.of("spring.autoconfigure.exclude", r2dbc));
 		assertThat(report.getDescription()).startsWith("Failed to configure a DataSource: neither lakebase.endpoint nor "
 				+ "lakebase.instance is set, and no spring.datasource.url either");
 		assertThat(report.getAction()).startsWith("Set lakebase.endpoint to projects/<project-id>/branches/")

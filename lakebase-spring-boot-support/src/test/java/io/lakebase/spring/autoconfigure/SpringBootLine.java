@@ -19,6 +19,13 @@ public interface SpringBootLine {
 	AutoConfigurations lakebaseDataSource();
 
 	/**
+	 * Returns the line's Lakebase R2DBC auto-configuration, Boot's {@code R2dbcAutoConfiguration}, and the
+	 * auto-configuration of the JDBC {@code dataSource} beside R2DBC.
+	 * @return the auto-configurations
+	 */
+	AutoConfigurations lakebaseR2dbc();
+
+	/**
 	 * Returns the line's auto-configuration of the {@code lakebase} health indicator.
 	 * @return the auto-configuration class
 	 */

@@ -7,6 +7,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
+import org.springframework.boot.autoconfigure.r2dbc.R2dbcAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -18,6 +19,12 @@ public final class Boot3Line implements SpringBootLine {
 	public AutoConfigurations lakebaseDataSource() {
 		return AutoConfigurations.of(LakebaseAutoConfiguration.class, LakebaseJdbcAutoConfiguration.class,
 				DataSourceAutoConfiguration.class);
+	}
+
+	@Override
+	public AutoConfigurations lakebaseR2dbc() {
+		return AutoConfigurations.of(LakebaseR2dbcAutoConfiguration.class, R2dbcAutoConfiguration.class,
+				LakebaseR2dbcDataSourceAutoConfiguration.class);
 	}
 
 	@Override

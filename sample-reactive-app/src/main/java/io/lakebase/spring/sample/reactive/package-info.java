@@ -1,0 +1,7 @@
+/**
+ * The reactive notes sample service.
+ */
+@NullMarked
+package io.lakebase.spring.sample.reactive;
+
+import org.jspecify.annotations.NullMarked;
