@@ -145,12 +145,9 @@ public final class LakebaseAutoConfiguration {
 				ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
 				LakebaseProperties properties, Environment environment, LakebaseDataSources dataSources) {
 			LakebaseConnectionSettings settings = connectionDetails.getSettings();
-			ConflictingDataSourceProperties.check(environment, "lakebase." + settings.target().kind());
-			LakebaseConnector connector = LakebaseConnector.builder(settings)
-				.workspaceClient(workspaceClient::getObject)
-				.credentials(credentials)
-				.build();
-			LakebaseStartupCheck.run(connector, properties, (failure) -> false);
+			ConflictingConnectionProperties.JDBC.check(environment, "lakebase." + settings.target().kind());
+			LakebaseConnector connector = LakebaseStartupCheck.connector(settings, workspaceClient::getObject,
+					credentials, properties, (failure) -> false);
 			dataSources.primary(connector);
 			return connector;
 		}

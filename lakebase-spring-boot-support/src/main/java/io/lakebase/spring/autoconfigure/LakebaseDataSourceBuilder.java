@@ -194,12 +194,11 @@ public final class LakebaseDataSourceBuilder {
 			settings.schema(this.schema);
 		}
 		WorkspaceClient client = this.workspaceClient;
-		LakebaseConnector connector = LakebaseConnector.builder(settings.build())
-			.workspaceClient((client != null) ? () -> client : this.applicationWorkspaceClient)
-			.credentials((client != null) ? this.dataSources.credentialsOf(client, resolvedTarget, this.properties)
-					: this.applicationCredentials.get())
-			.build();
-		LakebaseStartupCheck.run(connector, this.properties, (failure) -> false);
+		LakebaseConnector connector = LakebaseStartupCheck.connector(settings.build(),
+				(client != null) ? () -> client : this.applicationWorkspaceClient,
+				(client != null) ? this.dataSources.credentialsOf(client, resolvedTarget, this.properties)
+						: this.applicationCredentials.get(),
+				this.properties, (failure) -> false);
 		try {
 			this.dataSources.add(poolName, connector);
 		}

@@ -141,9 +141,7 @@ public final class LakebaseDataSources implements DisposableBean {
 		if (readOnlyRouting != null) {
 			LakebaseHealth health = readOnlyRouting.replicaConnector().health(left(deadline));
 			ReadReplicaDataSource.Status routing = readOnlyRouting.status();
-			Map<String, Object> readOnlyDetails = new LinkedHashMap<>();
-			readOnlyDetails.put("status", health.up() ? "UP" : "DOWN");
-			readOnlyDetails.putAll(health.details());
+			Map<String, Object> readOnlyDetails = component(health);
 			Map<String, Object> fallback = new LinkedHashMap<>();
 			fallback.put("enabled", routing.fallbackEnabled());
 			fallback.put("active", routing.fallingBack());
@@ -159,13 +157,10 @@ public final class LakebaseDataSources implements DisposableBean {
 		}
 		if (r2dbcConnector != null) {
 			LakebaseHealth health = r2dbcConnector.health((primaryConnector != null) ? left(deadline) : timeout);
-			Map<String, Object> r2dbcDetails = new LinkedHashMap<>();
-			r2dbcDetails.put("status", health.up() ? "UP" : "DOWN");
-			r2dbcDetails.putAll(health.details());
 			if (primaryConnector == null) {
 				details.putAll(health.details());
 			}
-			details.put("r2dbc", r2dbcDetails);
+			details.put("r2dbc", component(health));
 			if (!health.up()) {
 				down.add("r2dbc");
 			}
@@ -174,10 +169,7 @@ public final class LakebaseDataSources implements DisposableBean {
 			Map<String, Object> dataSources = new LinkedHashMap<>();
 			namedConnectors.forEach((name, connector) -> {
 				LakebaseHealth health = connector.health(left(deadline));
-				Map<String, Object> namedDetails = new LinkedHashMap<>();
-				namedDetails.put("status", health.up() ? "UP" : "DOWN");
-				namedDetails.putAll(health.details());
-				dataSources.put(name, namedDetails);
+				dataSources.put(name, component(health));
 				if (!health.up()) {
 					down.add(name);
 				}
@@ -203,6 +195,14 @@ public final class LakebaseDataSources implements DisposableBean {
 				// Closing: nothing more to do with it.
 			}
 		}
+	}
+
+	// A connection beside the primary: its own status, then its details.
+	private static Map<String, Object> component(LakebaseHealth health) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("status", health.up() ? "UP" : "DOWN");
+		details.putAll(health.details());
+		return details;
 	}
 
 	private static Duration left(long deadline) {

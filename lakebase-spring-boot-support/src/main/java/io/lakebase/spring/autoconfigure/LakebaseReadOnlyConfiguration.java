@@ -44,20 +44,16 @@ class LakebaseReadOnlyConfiguration {
 			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
 			LakebaseProperties properties) {
 		LakebaseConnectionSettings settings = readOnlySettings(connectionDetails.getSettings(), properties.getReadOnly());
-		LakebaseConnector connector = LakebaseConnector.builder(settings)
-			.workspaceClient(workspaceClient::getObject)
-			.credentials(credentials)
-			.build();
-		LakebaseStartupCheck.run(connector, properties, (failure) -> {
-			if (!(failure instanceof LakebaseConnectionException) || !properties.getReadOnly().isFallback()) {
-				return false;
-			}
-			// Found and configured, but not reachable now: reads use the primary meanwhile.
-			logger.warn("The Lakebase read replica ({}) refused the startup login: {}; read-only work goes to the "
-					+ "primary until it is back", settings.target(), failure.getMessage());
-			return true;
-		});
-		return connector;
+		return LakebaseStartupCheck.connector(settings, workspaceClient::getObject, credentials, properties,
+				(failure) -> {
+					if (!(failure instanceof LakebaseConnectionException) || !properties.getReadOnly().isFallback()) {
+						return false;
+					}
+					// Found and configured, but not reachable now: reads use the primary meanwhile.
+					logger.warn("The Lakebase read replica ({}) refused the startup login: {}; read-only work goes "
+							+ "to the primary until it is back", settings.target(), failure.getMessage());
+					return true;
+				});
 	}
 
 	@Bean(defaultCandidate = false)
