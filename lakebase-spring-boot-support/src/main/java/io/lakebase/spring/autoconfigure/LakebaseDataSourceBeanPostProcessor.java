@@ -2,11 +2,11 @@ package io.lakebase.spring.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConnectionException;
 import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseDataSource;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,8 +27,6 @@ import org.springframework.core.env.Environment;
  * ({@link LakebaseReadOnlyRouting}).
  */
 final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, PriorityOrdered {
-
-	static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(45);
 
 	private final ObjectProvider<LakebaseConnector> connector;
 
@@ -51,7 +49,7 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 			dataSource.setDataSource(this.connector.getObject().dataSource(dataSource.getDataSourceProperties()));
 			Binder binder = Binder.get(this.environment);
 			if (!binder.bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
-				dataSource.setMaxLifetime(DEFAULT_MAX_LIFETIME.toMillis());
+				dataSource.setMaxLifetime(LakebaseDataSource.DEFAULT_MAX_LIFETIME.toMillis());
 			}
 			// Without the startup check, the pool starts empty rather than failing the first
 			// request when Lakebase or the workspace is briefly unavailable; requests then wait for

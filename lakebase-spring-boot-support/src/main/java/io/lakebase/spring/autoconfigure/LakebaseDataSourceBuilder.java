@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
 import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseDataSource;
 import io.lakebase.jdbc.LakebaseTarget;
 import org.jspecify.annotations.Nullable;
 
@@ -208,7 +209,7 @@ public final class LakebaseDataSourceBuilder {
 		}
 		HikariDataSource pool = new HikariDataSource();
 		pool.setPoolName(poolName);
-		pool.setMaxLifetime(LakebaseDataSourceBeanPostProcessor.DEFAULT_MAX_LIFETIME.toMillis());
+		pool.setMaxLifetime(LakebaseDataSource.DEFAULT_MAX_LIFETIME.toMillis());
 		pool.setDataSource(connector.dataSource(pool.getDataSourceProperties()));
 		return pool;
 	}

@@ -9,6 +9,7 @@ import io.lakebase.jdbc.LakebaseConnectionException;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
 import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseDataSource;
 import io.lakebase.jdbc.LakebaseTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,7 @@ class LakebaseReadOnlyConfiguration {
 		pool.setPoolName("lakebase-read-only");
 		pool.setReadOnly(true);
 		if (!binder.bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
-			pool.setMaxLifetime(LakebaseDataSourceBeanPostProcessor.DEFAULT_MAX_LIFETIME.toMillis());
+			pool.setMaxLifetime(LakebaseDataSource.DEFAULT_MAX_LIFETIME.toMillis());
 		}
 		if (properties.getReadOnly().isFallback()) {
 			pool.setConnectionTimeout(FALLBACK_CONNECTION_TIMEOUT.toMillis());
