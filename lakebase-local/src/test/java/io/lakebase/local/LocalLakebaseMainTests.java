@@ -2,6 +2,8 @@ package io.lakebase.local;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -28,8 +30,22 @@ class LocalLakebaseMainTests {
 
 	@Test
 	void fixedPortsAndSecretGiveTheSamePropertiesFileOnEveryRun() throws Exception {
-		int port = freePort();
-		int workspacePort = freePort();
+		// A port picked free can be taken before the emulator binds it (by the embedded PostgreSQL
+		// picking its own free port, say): then the whole check runs again on other free ports.
+		for (int attempt = 1;; attempt++) {
+			try {
+				runTwiceOnFixedPorts(freePort(), freePort());
+				return;
+			}
+			catch (UncheckedIOException ex) {
+				if (attempt == 3 || !(ex.getCause() instanceof BindException)) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private void runTwiceOnFixedPorts(int port, int workspacePort) throws Exception {
 		Path file = this.directory.resolve("config/application-local.properties");
 		LocalLakebaseMain.Options options = LocalLakebaseMain.Options.parse("--port=" + port,
 				"--workspace-port=" + workspacePort, "--client-secret=my-fixed-local-secret",
