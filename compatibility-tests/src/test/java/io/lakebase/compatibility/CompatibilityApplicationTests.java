@@ -1,5 +1,6 @@
 package io.lakebase.compatibility;
 
+import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +11,14 @@ import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -25,13 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Lakebase: it starts, its startup check logs in, it queries as the service principal, and its
  * {@code lakebase} health indicator is there and up.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class CompatibilityApplicationTests {
 
 	@RegisterExtension
 	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension();
 
 	@Test
-	void startsLogsInAndIsHealthy() {
+	void startsLogsInAndIsHealthy(CapturedOutput output) {
 		List<String> arguments = new ArrayList<>();
 		lakebase.get().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
 		arguments.add("--spring.main.banner-mode=off");
@@ -44,6 +49,20 @@ class CompatibilityApplicationTests {
 			assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
 			assertThat(context.containsBean("lakebaseHealthIndicator")).isTrue();
 			assertThat(context.getBean(LakebaseConnector.class).health(Duration.ofSeconds(2)).up()).isTrue();
+		}
+		// Noise the starter's dependencies would cause: a second Commons Logging beside Spring's own
+		// (Boot 3.5), a second org.json beside the test support's.
+		assertThat(output.getAll()).doesNotContain("Standard Commons Logging discovery in action",
+				"Found multiple occurrences of org.json.JSONObject");
+	}
+
+	@Test
+	void theStarterBringsNoDuplicateLoggingOrJsonLibrary() {
+		List<String> classPath = List.of(System.getProperty("java.class.path").split(File.pathSeparator));
+		assertThat(classPath).noneMatch((entry) -> entry.contains("/org/json/json/"));
+		if (SpringBootVersion.getVersion().startsWith("3.")) {
+			// Spring Framework 6 brings spring-jcl; Spring Framework 7 depends on commons-logging itself.
+			assertThat(classPath).noneMatch((entry) -> entry.contains("/commons-logging/"));
 		}
 	}
 

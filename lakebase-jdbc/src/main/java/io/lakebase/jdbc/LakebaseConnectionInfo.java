@@ -69,9 +69,10 @@ public record LakebaseConnectionInfo(LakebaseConnectionSettings settings, String
 
 	static String jdbcUrl(LakebaseConnectionSettings settings, String host) {
 		Map<String, @Nullable String> parameters = new LinkedHashMap<>();
-		parameters.put("sslmode", settings.sslMode().jdbcValue());
+		SslMode sslMode = settings.effectiveSslMode();
+		parameters.put("sslmode", sslMode.jdbcValue());
 		parameters.put("sslrootcert", settings.sslRootCert());
-		if (settings.sslMode().verifiesServer() && settings.sslRootCert() == null) {
+		if (sslMode.verifiesServer() && settings.sslRootCert() == null) {
 			// Without a CA file, trust what the JVM trusts (its trust store: public CAs, or
 			// javax.net.ssl.trustStore), rather than PgJDBC's default of ~/.postgresql/root.crt.
 			parameters.put("sslfactory", JVM_TRUST_STORE_SSL_FACTORY);

@@ -1,6 +1,10 @@
 package io.lakebase.jdbc;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +22,12 @@ public final class LakebaseConnectionSettings {
 
 	/** The database every Lakebase project and instance has. */
 	public static final String DEFAULT_DATABASE = "databricks_postgres";
+
+	/** The SSL mode unless one is set: the server's certificate and host name are verified. */
+	public static final SslMode DEFAULT_SSL_MODE = SslMode.VERIFY_FULL;
+
+	// An unquoted PostgreSQL identifier (folded to lower case), at most 63 bytes.
+	private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
 	private final LakebaseTarget target;
 
@@ -123,11 +133,30 @@ public final class LakebaseConnectionSettings {
 	}
 
 	/**
-	 * Returns the SSL mode.
+	 * Returns the schemas of {@link #schema()}, as PostgreSQL names them (folded to lower case).
+	 * @return the schema names, empty without a schema
+	 */
+	public List<String> schemaNames() {
+		return (this.schema != null)
+				? Arrays.stream(this.schema.split(",")).map((name) -> name.trim().toLowerCase(Locale.ROOT)).toList()
+				: List.of();
+	}
+
+	/**
+	 * Returns the SSL mode, as configured.
 	 * @return the mode
 	 */
 	public SslMode sslMode() {
 		return this.sslMode;
+	}
+
+	/**
+	 * Returns the SSL mode connections use: the configured one, except that {@code require} with
+	 * a root certificate verifies the CA ({@code verify-ca}), as libpq does.
+	 * @return the mode to connect with
+	 */
+	public SslMode effectiveSslMode() {
+		return this.sslMode.withRootCert(this.sslRootCert);
 	}
 
 	/**
@@ -159,7 +188,7 @@ public final class LakebaseConnectionSettings {
 		return "LakebaseConnectionSettings[" + this.target + ", host=" + this.host + ", readOnly=" + this.readOnly
 				+ ", port=" + this.port
 				+ ", database=" + this.database + ", username=" + this.username + ", sslMode="
-				+ this.sslMode.jdbcValue() + "]";
+				+ effectiveSslMode().jdbcValue() + "]";
 	}
 
 	/**
@@ -181,7 +210,7 @@ public final class LakebaseConnectionSettings {
 
 		private @Nullable String schema;
 
-		private SslMode sslMode = SslMode.REQUIRE;
+		private SslMode sslMode = DEFAULT_SSL_MODE;
 
 		private @Nullable String sslRootCert;
 
@@ -213,7 +242,8 @@ public final class LakebaseConnectionSettings {
 		}
 
 		/**
-		 * Sets the host, instead of looking it up from the target.
+		 * Sets the host, instead of looking it up from the target: a DNS name or an IP literal,
+		 * without port, scheme or anything else.
 		 * @param host the host name
 		 * @return this
 		 */
@@ -266,7 +296,8 @@ public final class LakebaseConnectionSettings {
 		}
 
 		/**
-		 * Sets the schema to use by default.
+		 * Sets the schema to use by default (PgJDBC's {@code currentSchema}, the search path): an
+		 * unquoted identifier, or several separated by commas.
 		 * @param schema the schema
 		 * @return this
 		 */
@@ -276,7 +307,8 @@ public final class LakebaseConnectionSettings {
 		}
 
 		/**
-		 * Sets the SSL mode (default {@code require}).
+		 * Sets the SSL mode (default {@code verify-full}, against the root certificate or, without
+		 * one, the JVM trust store).
 		 * @param sslMode the mode
 		 * @return this
 		 */
@@ -326,20 +358,54 @@ public final class LakebaseConnectionSettings {
 						"The port " + this.port + " is not a TCP port", "Use the port Lakebase listens on, 5432.");
 			}
 			if (this.host != null) {
+				if (!HostNames.isValid(this.host)) {
+					throw new LakebaseConfigurationException("host", this.host, "The host '" + this.host
+							+ "' is not a host name or IP address: it may hold nothing else (no scheme, port, path, "
+							+ "query or user), so that no value can add connection parameters",
+							"Set only the host name, such as instance-1a2b.database.cloud.databricks.com; the port "
+									+ "is a setting of its own. Or remove it to look the host up.");
+				}
 				this.sslMode.checkAllowedFor(this.host);
 			}
-			if (this.sslMode.verifiesServer() && this.sslRootCert == null && (this.sslCert != null || this.sslKey != null)) {
-				// The JVM trust store route (no root certificate) is PgJDBC's DefaultJavaSSLFactory,
-				// which would silently ignore a client certificate.
+			checkSchema();
+			checkClientCertificate();
+			return new LakebaseConnectionSettings(this);
+		}
+
+		private void checkSchema() {
+			if (this.schema == null) {
+				return;
+			}
+			for (String name : this.schema.split(",", -1)) {
+				if (!SCHEMA_NAME.matcher(name.trim()).matches()) {
+					throw new LakebaseConfigurationException("schema", this.schema, "The schema '" + this.schema
+							+ "' is not a PostgreSQL schema name (letters, digits, _ and $, starting with a letter or "
+							+ "_, at most 63 characters; several separated by commas)",
+							"Set the name of an existing schema, such as orders.");
+				}
+			}
+		}
+
+		private void checkClientCertificate() {
+			if ((this.sslCert == null) != (this.sslKey == null)) {
 				boolean cert = this.sslCert != null;
 				throw new LakebaseConfigurationException(cert ? "ssl.cert" : "ssl.key", cert ? this.sslCert : this.sslKey,
-						"A client certificate with SSL mode '" + this.sslMode.jdbcValue() + "' needs the root "
+						cert ? "A client certificate is set without its private key"
+								: "A private key is set without its client certificate",
+						cert ? "Set the client certificate's private key (ssl.key) too, or remove the certificate."
+								: "Set the client certificate (ssl.cert) too, or remove the key.");
+			}
+			SslMode mode = this.sslMode.withRootCert(this.sslRootCert);
+			if (mode.verifiesServer() && this.sslRootCert == null && this.sslCert != null) {
+				// The JVM trust store route (no root certificate) is PgJDBC's DefaultJavaSSLFactory,
+				// which would silently ignore a client certificate.
+				throw new LakebaseConfigurationException("ssl.cert", this.sslCert,
+						"A client certificate with SSL mode '" + mode.jdbcValue() + "' needs the root "
 								+ "certificate (the CA file of the server's certificate) set too: without one, the JVM "
 								+ "trust store verifies the server, and that route presents no client certificate",
 						"Set the root certificate to the PEM file of the CA that signed the Lakebase certificate, "
 								+ "or remove the client certificate.");
 			}
-			return new LakebaseConnectionSettings(this);
 		}
 
 		private static @Nullable String trimmed(@Nullable String value) {

@@ -97,14 +97,18 @@ public final class LakebaseConnector implements AutoCloseable {
 
 	/**
 	 * Creates a Databricks workspace client for Lakebase: a 10-second HTTP timeout unless the
-	 * configuration sets one (the SDK waits 300 s, far too long on a connection path), and request
-	 * headers kept out of DEBUG logs. Building a client already calls the workspace (its host
-	 * metadata); unset values come from the SDK's default chain ({@code DATABRICKS_*} variables,
-	 * then {@code ~/.databrickscfg}).
+	 * configuration sets one (the SDK waits 300 s, far too long on a connection path), request
+	 * headers and tokens kept out of DEBUG logs whatever the SDK's own debug settings, and a
+	 * workspace URL that must be {@code https} (plain {@code http} only to a loopback address).
+	 * Building a client already calls the workspace (its host metadata, unauthenticated); unset
+	 * values come from the SDK's default chain ({@code DATABRICKS_*} variables, then
+	 * {@code ~/.databrickscfg}).
 	 * @param config the client configuration
 	 * @param target the endpoint or instance, for the failure report
 	 * @return the client
 	 * @throws LakebaseWorkspaceException when the configuration cannot make a client
+	 * @throws LakebaseConfigurationException when the workspace URL is plain {@code http} to a
+	 * remote host
 	 */
 	public static WorkspaceClient createWorkspaceClient(DatabricksConfig config, LakebaseTarget target) {
 		if (config.getHttpTimeoutSeconds() == null) {
@@ -112,8 +116,13 @@ public final class LakebaseConnector implements AutoCloseable {
 		}
 		// Explicit, so that DATABRICKS_DEBUG_HEADERS cannot put bearer tokens into DEBUG logs.
 		config.setDebugHeaders(false);
+		// And DATABRICKS_DEBUG_TRUNCATE_BYTES cannot put whole tokens of response bodies there.
+		config.setHttpClient(new SecretRedactingHttpClient(config));
+		// A URL set here is refused before the SDK's first (unauthenticated) request to it.
+		WorkspaceUrls.requireSecure(config);
+		WorkspaceClient client;
 		try {
-			return new WorkspaceClient(config);
+			client = new WorkspaceClient(config);
 		}
 		catch (RuntimeException ex) {
 			// The SDK has resolved the configuration (environment, ~/.databrickscfg) by now.
@@ -123,6 +132,9 @@ public final class LakebaseConnector implements AutoCloseable {
 					: "Could not configure the Databricks workspace client: " + ex.getMessage();
 			throw LakebaseWorkspaceException.of(config, target, message, ex);
 		}
+		// Resolved, and no authenticated request made yet: the SDK authenticates at the first call.
+		WorkspaceUrls.requireSecure(config);
+		return client;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.lakebase.jdbc;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -188,6 +189,13 @@ public final class LakebaseDataSource extends HikariDataSource {
 			dataSource.setPoolName("lakebase");
 			dataSource.setMaxLifetime(DEFAULT_MAX_LIFETIME.toMillis());
 			this.pool.accept(dataSource);
+			List<String> tls = SslMode.tlsProperties(dataSource.getDataSourceProperties());
+			if (!tls.isEmpty()) {
+				throw new LakebaseConfigurationException("ssl.mode", null, "The pool's data source properties set TLS "
+						+ "themselves (" + String.join(", ", tls) + ")", "Remove them and set TLS with settings(...) "
+								+ "(sslMode, sslRootCert, sslCert, sslKey) alone, so that nothing can weaken the "
+								+ "server's verification.");
+			}
 			dataSource.setDataSource(dataSource.connector.dataSource(dataSource.getDataSourceProperties()));
 			return dataSource;
 		}

@@ -53,8 +53,15 @@ final class LakebaseDiscovery {
 	 * @return the connection, with its host and role
 	 */
 	LakebaseConnectionInfo resolve(LakebaseConnectionSettings settings) {
+		// A workspace client of the application's own too: before any authenticated call.
+		WorkspaceUrls.requireSecure(this.workspaceClient.get().config());
 		String host = (settings.host() != null) ? settings.host() : lookUp().host(settings.readOnly());
+		if (!HostNames.isValid(host)) {
+			throw workspaceFailure("The workspace reported '" + host + "' as the host of " + this.target
+					+ ", which is not a host name or IP address", null);
+		}
 		settings.sslMode().checkAllowedFor(host);
+		TlsWarnings.warnIfUnverified(settings, host);
 		String username = username(settings.username());
 		logger.debug("Resolved Lakebase {} to host {} and role {}", this.target, host, username);
 		return new LakebaseConnectionInfo(settings, host, username);

@@ -14,8 +14,15 @@ import java.util.regex.Pattern;
  */
 public record LakebaseTarget(Flavour flavour, String name) {
 
+	// One resource id: letters, digits, hyphens and underscores, as Lakebase ids are made of; no
+	// dot, percent, question mark, hash or space, so that a name can only ever name one resource
+	// of the request path it goes into.
+	private static final String ID = "[A-Za-z0-9][A-Za-z0-9_-]{0,127}";
+
 	private static final Pattern ENDPOINT_NAME = Pattern
-		.compile("projects/[^/\\s]+/branches/[^/\\s]+/endpoints/[^/\\s]+");
+		.compile("projects/" + ID + "/branches/" + ID + "/endpoints/" + ID);
+
+	private static final Pattern INSTANCE_NAME = Pattern.compile(ID);
 
 	public LakebaseTarget {
 		Objects.requireNonNull(flavour, "flavour");
@@ -32,7 +39,8 @@ public record LakebaseTarget(Flavour flavour, String name) {
 		String trimmed = name.trim();
 		if (!ENDPOINT_NAME.matcher(trimmed).matches()) {
 			throw new LakebaseConfigurationException("endpoint", name, "The endpoint name '" + name
-					+ "' is not of the form projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id>",
+					+ "' is not of the form projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id>, "
+					+ "each id made of letters, digits, hyphens and underscores",
 					"Use the full name of the compute endpoint, such as "
 							+ "projects/my-project/branches/production/endpoints/primary. The Lakebase App shows it "
 							+ "under Connect; 'databricks postgres list-endpoints' lists them.");
@@ -44,13 +52,14 @@ public record LakebaseTarget(Flavour flavour, String name) {
 	 * A Provisioned database instance.
 	 * @param name the instance name
 	 * @return the target
-	 * @throws LakebaseConfigurationException when the name is blank or holds a slash
+	 * @throws LakebaseConfigurationException when the name is not a plain instance name
 	 */
 	public static LakebaseTarget instance(String name) {
 		String trimmed = name.trim();
-		if (trimmed.isEmpty() || trimmed.contains("/")) {
+		if (!INSTANCE_NAME.matcher(trimmed).matches()) {
 			throw new LakebaseConfigurationException("instance", name,
-					"The database instance name '" + name + "' is not a plain instance name",
+					"The database instance name '" + name + "' is not a plain instance name (letters, digits, "
+							+ "hyphens and underscores)",
 					"Use the name of the database instance, such as my-instance "
 							+ "('databricks database list-database-instances' lists them).");
 		}

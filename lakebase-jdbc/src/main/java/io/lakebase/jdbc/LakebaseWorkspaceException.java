@@ -18,6 +18,8 @@ public class LakebaseWorkspaceException extends RuntimeException {
 
 	private final @Nullable String authType;
 
+	private boolean clientSecretMissing;
+
 	/**
 	 * Creates an exception.
 	 * @param message what failed, never holding a secret
@@ -45,7 +47,12 @@ public class LakebaseWorkspaceException extends RuntimeException {
 	 */
 	public static LakebaseWorkspaceException of(DatabricksConfig config, LakebaseTarget target, String message,
 			@Nullable Throwable cause) {
-		return new LakebaseWorkspaceException(message, target, config.getHost(), authType(config), cause);
+		LakebaseWorkspaceException exception = new LakebaseWorkspaceException(message, target, config.getHost(),
+				authType(config), cause);
+		// A client id alone, with no secret nor any other way to authenticate: a forgotten secret.
+		exception.clientSecretMissing = hasText(config.getClientId()) && !hasText(config.getClientSecret())
+				&& !hasText(config.getToken()) && (!hasText(config.getAuthType()) || "oauth-m2m".equals(config.getAuthType()));
+		return exception;
 	}
 
 	private static @Nullable String authType(DatabricksConfig config) {
@@ -60,6 +67,15 @@ public class LakebaseWorkspaceException extends RuntimeException {
 
 	private static boolean hasText(@Nullable String value) {
 		return value != null && !value.isBlank();
+	}
+
+	/**
+	 * Tells whether the configuration named a service principal's client id but no client secret,
+	 * and no other way to authenticate: most likely a forgotten secret.
+	 * @return whether the client secret is missing
+	 */
+	public boolean isClientSecretMissing() {
+		return this.clientSecretMissing;
 	}
 
 	/**

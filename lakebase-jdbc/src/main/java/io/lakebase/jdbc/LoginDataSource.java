@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Logger;
@@ -95,6 +96,7 @@ final class LoginDataSource implements DataSource {
 	private Connection login(LakebaseConnectionInfo connection, LakebaseCredential credential) throws SQLException {
 		Properties properties = new Properties();
 		properties.putAll(this.driverProperties);
+		refuseTlsOverrides(properties);
 		properties.setProperty("user", connection.username());
 		properties.setProperty("password", credential.token());
 		if (this.loginTimeoutSeconds > 0) {
@@ -106,6 +108,24 @@ final class LoginDataSource implements DataSource {
 			throw new SQLException("PgJDBC does not accept the URL " + url, "08001");
 		}
 		return opened;
+	}
+
+	/**
+	 * Refuses driver properties that would set TLS another way than the settings: PgJDBC takes
+	 * {@code sslfactory} or {@code sslhostnameverifier} from them when the URL does not set them,
+	 * which could silently turn verification off.
+	 */
+	private static void refuseTlsOverrides(Properties properties) throws SQLException {
+		List<String> tls = SslMode.tlsProperties(properties);
+		if (!tls.isEmpty()) {
+			LakebaseConfigurationException refused = new LakebaseConfigurationException("ssl.mode", null,
+					"The connection properties set TLS themselves (" + String.join(", ", tls) + "), beside the "
+							+ "Lakebase TLS settings",
+					"Remove them from the pool's data source properties: TLS is set by ssl.mode, ssl.root-cert, "
+							+ "ssl.cert and ssl.key alone, so that nothing can weaken the server's verification.");
+			// Not a connection-class failure: retrying cannot fix it.
+			throw new SQLException(refused.getMessage() + ". " + refused.getAction(), "22023", refused);
+		}
 	}
 
 	private Connection succeeded(Connection connection) {

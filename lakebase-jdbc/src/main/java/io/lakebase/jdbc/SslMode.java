@@ -1,9 +1,10 @@
 package io.lakebase.jdbc;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * PgJDBC SSL modes, and which of them may carry a database credential to a host.
@@ -21,16 +22,18 @@ public enum SslMode {
 	/** TLS if the server offers it. */
 	PREFER,
 
-	/** TLS without checking the server certificate. */
+	/**
+	 * TLS without checking the server certificate: a man in the middle could read the database
+	 * credential. With a root certificate, connections verify the CA ({@link #VERIFY_CA}), as
+	 * libpq does.
+	 */
 	REQUIRE,
 
 	/** TLS, checking that a trusted authority signed the server certificate. */
 	VERIFY_CA,
 
-	/** TLS, checking the server certificate and that it names the host. */
+	/** TLS, checking the server certificate and that it names the host: the default. */
 	VERIFY_FULL;
-
-	private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
 	/**
 	 * Returns the value PgJDBC expects for {@code sslmode}.
@@ -61,10 +64,39 @@ public enum SslMode {
 			throw new LakebaseConfigurationException("ssl.mode", jdbcValue(), "The SSL mode '" + jdbcValue()
 					+ "' can send the database credential unencrypted to " + host
 					+ ", which is not a loopback address; Lakebase only accepts encrypted connections",
-					"Use 'verify-full' (checks the server's certificate and name), or 'require' (encrypts "
-							+ "without checking). 'disable', 'allow' and 'prefer' are only for a local emulator "
-							+ "on a loopback address.");
+					"Remove it to use the default, 'verify-full' (checks the server's certificate and name), "
+							+ "or use 'require' (encrypts, and verifies the CA only with a root certificate). "
+							+ "'disable', 'allow' and 'prefer' are only for a local emulator on a loopback address.");
 		}
+	}
+
+	/**
+	 * Returns the mode that connections use, as libpq reads it: {@code require} with a root
+	 * certificate verifies the server's certificate chain ({@code verify-ca}), so that a root
+	 * certificate is never silently ignored (PgJDBC itself ignores it under {@code require}).
+	 * @param rootCert the file of trusted certificate authorities, or {@code null}
+	 * @return the mode to connect with
+	 */
+	public SslMode withRootCert(@Nullable String rootCert) {
+		return (this == REQUIRE && rootCert != null) ? VERIFY_CA : this;
+	}
+
+	/**
+	 * Returns the driver properties among some that would set TLS another way than the Lakebase
+	 * settings: every PgJDBC or r2dbc-postgresql property whose name starts with {@code ssl}
+	 * ({@code sslmode}, {@code sslfactory}, {@code sslhostnameverifier}, {@code sslrootcert},
+	 * {@code ssl}, ...), whatever its case. Such a property could silently weaken verification (a
+	 * {@code NonValidatingFactory}, say), so connections refuse them.
+	 * @param driverProperties the properties, such as a pool's data source properties
+	 * @return the names of the properties that set TLS, in their order
+	 */
+	public static List<String> tlsProperties(Map<?, ?> driverProperties) {
+		return driverProperties.keySet()
+			.stream()
+			.map(String::valueOf)
+			.filter((name) -> name.toLowerCase(Locale.ROOT).startsWith("ssl"))
+			.sorted()
+			.toList();
 	}
 
 	/**
@@ -74,33 +106,7 @@ public enum SslMode {
 	 * @return whether the host is a loopback address
 	 */
 	static boolean isLoopback(String host) {
-		String name = host.trim().toLowerCase(Locale.ROOT);
-		if (name.startsWith("[") && name.endsWith("]")) {
-			name = name.substring(1, name.length() - 1);
-		}
-		if (name.equals("localhost")) {
-			return true;
-		}
-		if (IPV4_LITERAL.matcher(name).matches()) {
-			String[] octets = name.split("\\.");
-			for (String octet : octets) {
-				if (Integer.parseInt(octet) > 255) {
-					return false;
-				}
-			}
-			return octets[0].equals("127");
-		}
-		if (name.indexOf(':') < 0) {
-			return false;
-		}
-		try {
-			// In brackets, the JDK parses an IPv6 literal and never looks the text up in DNS.
-			return InetAddress.getByName("[" + name + "]").isLoopbackAddress();
-		}
-		catch (UnknownHostException ex) {
-			return false;
-		}
+		return HostNames.isLoopback(host);
 	}
-
 
 }

@@ -1,5 +1,7 @@
 package io.lakebase.jdbc;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -66,7 +68,8 @@ class LakebaseConnectorTests {
 			return client(SERVICE_PRINCIPAL);
 		}).build();
 		assertThat(this.connector.jdbcUrl()).isEqualTo("jdbc:postgresql://" + LakebaseConnector.UNDISCOVERED_HOST + ":"
-				+ lakebase.get().port() + "/databricks_postgres?sslmode=require");
+				+ lakebase.get().port() + "/databricks_postgres?sslmode=verify-full&sslrootcert="
+				+ URLEncoder.encode(lakebase.get().caCertificate().toString(), StandardCharsets.UTF_8));
 		assertThat(clientsMade).hasValue(0);
 		assertThat(lakebase.get().stats().requestLog()).isEmpty();
 	}
@@ -96,6 +99,7 @@ class LakebaseConnectorTests {
 	void readOnlySettingsResolveTheInstancesReadOnlyHostAndLogInThere() throws Exception {
 		this.connector = connector(LakebaseConnectionSettings.builder(LakebaseTarget.instance(LocalLakebase.DEFAULT_INSTANCE))
 			.port(lakebase.get().port())
+			.sslRootCert(lakebase.get().caCertificate().toString())
 			.readOnly(true)
 			.build(), SERVICE_PRINCIPAL);
 		String readOnlyHost = lakebase.get().readOnlyHost(LocalLakebase.DEFAULT_INSTANCE).orElseThrow();
@@ -118,6 +122,7 @@ class LakebaseConnectorTests {
 	void aUserWithAPersonalAccessTokenLogsInAsTheCurrentUser() throws Exception {
 		this.connector = connector(LakebaseConnectionSettings.builder(LakebaseTarget.instance(LocalLakebase.DEFAULT_INSTANCE))
 			.port(lakebase.get().port())
+			.sslRootCert(lakebase.get().caCertificate().toString())
 			.build(), USER);
 		assertThat(whoAmI(this.connector)).isEqualTo(USER.name());
 		assertThat(lakebase.get().stats().requests("/api/2.0/preview/scim/v2/Me")).isEqualTo(1);
@@ -292,7 +297,8 @@ class LakebaseConnectorTests {
 
 	private static LakebaseConnectionSettings.Builder settings() {
 		return LakebaseConnectionSettings.builder(LakebaseTarget.endpoint(LocalLakebase.DEFAULT_ENDPOINT))
-			.port(lakebase.get().port());
+			.port(lakebase.get().port())
+			.sslRootCert(lakebase.get().caCertificate().toString());
 	}
 
 	static WorkspaceClient client(Identity identity) {

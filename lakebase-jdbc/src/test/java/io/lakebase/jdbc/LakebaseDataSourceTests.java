@@ -41,7 +41,8 @@ class LakebaseDataSourceTests {
 			.workspace(new DatabricksConfig().setHost(lakebase.get().workspaceUrl())
 				.setClientId(identity.name())
 				.setClientSecret(identity.secret()))
-			.settings((settings) -> settings.port(lakebase.get().port()))
+			.settings((settings) -> settings.port(lakebase.get().port())
+				.sslRootCert(lakebase.get().caCertificate().toString()))
 			.pool((pool) -> pool.setMaximumPoolSize(2))
 			.build()) {
 			assertThat(lakebase.get().stats().requestLog()).as("requests while building").isEmpty();
@@ -68,7 +69,8 @@ class LakebaseDataSourceTests {
 			.workspace(new DatabricksConfig().setHost(lakebase.get().workspaceUrl())
 				.setClientId(identity.name())
 				.setClientSecret(identity.secret()))
-			.settings((settings) -> settings.port(lakebase.get().port()))
+			.settings((settings) -> settings.port(lakebase.get().port())
+				.sslRootCert(lakebase.get().caCertificate().toString()))
 			.build();
 		currentUser(dataSource);
 		dataSource.close();

@@ -2,6 +2,8 @@ package io.lakebase.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,12 +12,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -88,7 +92,7 @@ public final class LocalLakebase implements AutoCloseable {
 
 	private final Thread shutdownHook;
 
-	private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+	private final AtomicBoolean stopped = new AtomicBoolean();
 
 	private LocalLakebase(Builder builder) throws IOException {
 		this.workDirectory = createWorkDirectory();
@@ -106,14 +110,15 @@ public final class LocalLakebase implements AutoCloseable {
 					builder.tokenLifetime, ACCESS_TOKEN_LIFETIME, "http://" + HOST, Clock.systemUTC());
 			this.backend = (builder.postgresImage != null)
 					? new ContainerPostgresServer(builder.postgresImage, this.database, randomHex(24), randomHex(24))
-					: new PostgresBackend(this.workDirectory, this.database, randomHex(24), randomHex(24));
+					: new PostgresBackend(this.workDirectory, this.database, randomHex(24), randomHex(24),
+							new HashSet<>(List.of(builder.port, builder.workspacePort)));
 			backendHolder[0] = this.backend;
 			for (Identity identity : this.workspace.identities()) {
 				if (identity.postgresRole()) {
 					this.backend.createRole(identity.name());
 				}
 			}
-			this.tls = TlsMaterial.generate(this.workDirectory, this.hosts.addresses());
+			this.tls = TlsMaterial.generate(this.workDirectory, this.hosts.addresses(), builder.certificateAuthority);
 			this.front = new LoginFront(this.workspace, this.faults, this.stats, this.backend, this.tls.sslContext(),
 					this.hosts, builder.plaintextAllowed, builder.resumeDelay, builder.port);
 			frontHolder[0] = this.front;
@@ -245,11 +250,13 @@ public final class LocalLakebase implements AutoCloseable {
 	}
 
 	/**
-	 * Returns a JDBC URL for the login front with {@code sslmode=require}.
+	 * Returns a JDBC URL for the login front that verifies its certificate against the
+	 * {@link #caCertificate() CA file} ({@code sslmode=verify-full}).
 	 * @return the JDBC URL
 	 */
 	public String jdbcUrl() {
-		return "jdbc:postgresql://" + HOST + ":" + port() + "/" + this.database + "?sslmode=require";
+		return "jdbc:postgresql://" + HOST + ":" + port() + "/" + this.database + "?sslmode=verify-full&sslrootcert="
+				+ URLEncoder.encode(caCertificate().toString(), StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -351,7 +358,9 @@ public final class LocalLakebase implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the {@code lakebase.*} properties that reach this local Lakebase as an identity.
+	 * Returns the {@code lakebase.*} properties that reach this local Lakebase as an identity,
+	 * verifying the login front's certificate (the starter's default {@code verify-full}) against
+	 * the {@link #caCertificate() CA file} ({@code lakebase.ssl.root-cert}).
 	 * @param identity the identity to authenticate as
 	 * @return the properties, in a stable order
 	 */
@@ -366,6 +375,7 @@ public final class LocalLakebase implements AutoCloseable {
 		}
 		properties.put("lakebase.port", Integer.toString(port()));
 		properties.put("lakebase.database", this.database);
+		properties.put("lakebase.ssl.root-cert", caCertificate().toString());
 		properties.put("lakebase.workspace.host", workspaceUrl());
 		if (identity.isServicePrincipal()) {
 			properties.put("lakebase.workspace.client-id", identity.name());
@@ -501,6 +511,8 @@ public final class LocalLakebase implements AutoCloseable {
 
 		private Predicate<String> bindable = LoginFront::canBind;
 
+		private @Nullable Path certificateAuthority;
+
 		private Builder() {
 		}
 
@@ -528,6 +540,20 @@ public final class LocalLakebase implements AutoCloseable {
 		 */
 		public Builder workspacePort(int port) {
 			this.workspacePort = requirePort(port);
+			return this;
+		}
+
+		/**
+		 * Keeps the certificate authority that signs the front's certificate in a directory
+		 * ({@code lakebase-local-ca.pem}, and its key in {@code lakebase-local-ca-key.pem}, readable by
+		 * the owner only): made there on the first start, reused by every later start, so that a CA
+		 * trusted once (a {@code lakebase.ssl.root-cert} setting, a trust store) stays valid across
+		 * restarts. Without it, each start makes a CA of its own.
+		 * @param directory the directory
+		 * @return this
+		 */
+		public Builder certificateAuthority(Path directory) {
+			this.certificateAuthority = Objects.requireNonNull(directory, "directory");
 			return this;
 		}
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,12 +15,15 @@ import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs a local Lakebase from the command line and prints how to reach it, for {@code psql} or
- * any application; with {@code --properties-file} it also writes the Spring Boot properties, so
- * that an application's {@code application-local.properties} stays valid from run to run. The
- * read-only settings (the read replica, or the primary's high-availability read-only host) are
- * printed and written as commented-out lines, to uncomment when an application routes
- * {@code @Transactional(readOnly = true)} work to them. Stop it with Ctrl-C.
+ * Runs a local Lakebase from the command line and prints how to reach it, for {@code psql},
+ * Spring Boot or plain Java; with {@code --properties-file} it also writes the Spring Boot
+ * properties, so that an application's {@code application-local.properties} stays valid from run
+ * to run. On a later run only the values of the emulator's own settings are updated in that file:
+ * lines the user added, uncommented or changed otherwise are kept, and the CA (kept beside the
+ * file with its key) stays the same. The read-only settings (the read replica, or the primary's
+ * high-availability read-only host) are written as commented-out lines on the first run, to
+ * uncomment when an application routes {@code @Transactional(readOnly = true)} work to them.
+ * Stop it with Ctrl-C.
  */
 public final class LocalLakebaseMain {
 
@@ -32,13 +34,18 @@ public final class LocalLakebaseMain {
 			  --port=N                 the PostgreSQL port of the login front (default: a free port)
 			  --workspace-port=N       the port of the workspace API (default: a free port)
 			  --client-secret=SECRET   the service principal's OAuth secret (default: a new one each run)
-			  --properties-file=PATH   also write the Spring Boot properties to PATH, and the CA
-			                           certificate beside it (lakebase-local-ca.pem); with fixed ports
-			                           and secret, the file stays the same from run to run
+			  --properties-file=PATH   also write the Spring Boot properties to PATH, and keep the CA
+			                           beside it (lakebase-local-ca.pem, its key in
+			                           lakebase-local-ca-key.pem), the same from run to run; later
+			                           runs update only the emulator's own values in PATH and keep
+			                           every other line (with fixed ports and secret, nothing changes)
 			  --help                   print this and exit
 			""";
 
-	static final String CA_FILE_NAME = "lakebase-local-ca.pem";
+	static final String CA_FILE_NAME = TlsMaterial.CA_FILE_NAME;
+
+	private static final String HEADER = "# Written by lakebase-local (LocalLakebaseMain). Each start updates the values of "
+			+ "its own settings\n# and keeps every other line: add, uncomment or change lines freely.\n";
 
 	private LocalLakebaseMain() {
 	}
@@ -80,6 +87,22 @@ public final class LocalLakebaseMain {
 	}
 
 	/**
+	 * Describes how to reach a running local Lakebase: Spring Boot properties, Databricks SDK
+	 * environment, plain Java and {@code psql}; also for applications that start one themselves
+	 * (a sample's {@code spring-boot:test-run}).
+	 * @param lakebase the running local Lakebase
+	 * @return the text to print
+	 */
+	public static String describe(LocalLakebase lakebase) {
+		try {
+			return describe(lakebase, null);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
 	 * Describes how to reach a running local Lakebase, writing the properties file if one is given.
 	 * @param lakebase the running local Lakebase
 	 * @param propertiesFile where to write the Spring Boot properties, if anywhere
@@ -88,13 +111,7 @@ public final class LocalLakebaseMain {
 	 */
 	static String describe(LocalLakebase lakebase, @Nullable Path propertiesFile) throws IOException {
 		Identity identity = lakebase.defaultIdentity();
-		Path caCertificate = lakebase.caCertificate();
-		if (propertiesFile != null) {
-			Path directory = propertiesFile.toAbsolutePath().getParent();
-			Files.createDirectories(directory);
-			caCertificate = Files.copy(lakebase.caCertificate(), directory.resolve(CA_FILE_NAME),
-					StandardCopyOption.REPLACE_EXISTING);
-		}
+		Path caCertificate = lakebase.caCertificate().toAbsolutePath();
 		Map<String, String> properties = springProperties(lakebase, caCertificate);
 		List<String> readOnlyLines = readOnlyLines(lakebase);
 		StringBuilder out = new StringBuilder();
@@ -103,13 +120,26 @@ public final class LocalLakebaseMain {
 		properties.forEach((name, value) -> out.append("  ").append(name).append('=').append(value).append('\n'));
 		readOnlyLines.forEach((line) -> out.append("  ").append(line).append('\n'));
 		if (propertiesFile != null) {
-			Files.writeString(propertiesFile, propertiesFileText(properties, readOnlyLines));
+			Path directory = propertiesFile.toAbsolutePath().getParent();
+			Files.createDirectories(directory);
+			String existing = Files.exists(propertiesFile) ? Files.readString(propertiesFile) : null;
+			Files.writeString(propertiesFile, propertiesFileText(existing, properties, readOnlyLines));
 			out.append("  (written to ").append(propertiesFile.toAbsolutePath()).append(")\n");
 		}
 		out.append("\nDatabricks SDK environment:\n");
 		out.append("  DATABRICKS_HOST=").append(lakebase.workspaceUrl()).append('\n');
 		out.append("  DATABRICKS_CLIENT_ID=").append(identity.name()).append('\n');
 		out.append("  DATABRICKS_CLIENT_SECRET=").append(identity.secret()).append('\n');
+		out.append("\nPlain Java (lakebase-jdbc and HikariCP):\n");
+		out.append("  LakebaseDataSource dataSource = LakebaseDataSource.builder()\n");
+		out.append("      .endpoint(\"").append(lakebase.firstCompute()).append("\")\n");
+		out.append("      .workspace(new DatabricksConfig().setHost(\"").append(lakebase.workspaceUrl())
+			.append("\")\n");
+		out.append("          .setClientId(\"").append(identity.name()).append("\").setClientSecret(\"")
+			.append(identity.secret()).append("\"))\n");
+		out.append("      .settings((settings) -> settings.port(").append(lakebase.port()).append(")\n");
+		out.append("          .sslRootCert(\"").append(javaString(caCertificate.toString())).append("\"))\n");
+		out.append("      .build();\n");
 		DatabaseToken token = lakebase.issueToken(identity, Duration.ofHours(1));
 		out.append("\npsql (this credential is valid for one hour):\n");
 		out.append("  PGHOST=").append(lakebase.host()).append(" PGPORT=").append(lakebase.port())
@@ -171,11 +201,53 @@ public final class LocalLakebaseMain {
 		return properties;
 	}
 
-	private static String propertiesFileText(Map<String, String> properties, List<String> readOnlyLines) {
-		StringBuilder text = new StringBuilder("# Written by lakebase-local (LocalLakebaseMain); valid while it runs.\n");
-		properties.forEach((name, value) -> text.append(name).append('=').append(escape(value)).append('\n'));
-		readOnlyLines.forEach((line) -> text.append(line).append('\n'));
+	/**
+	 * The properties file: on the first run the emulator's settings and the commented-out
+	 * read-only ones; on later runs the existing file with the values of the emulator's settings
+	 * updated in place (and any missing one added), every other line kept as the user left it.
+	 */
+	static String propertiesFileText(@Nullable String existing, Map<String, String> properties,
+			List<String> readOnlyLines) {
+		if (existing == null) {
+			StringBuilder text = new StringBuilder(HEADER);
+			properties.forEach((name, value) -> text.append(name).append('=').append(escape(value)).append('\n'));
+			readOnlyLines.forEach((line) -> text.append(line).append('\n'));
+			return text.toString();
+		}
+		Map<String, String> missing = new LinkedHashMap<>(properties);
+		StringBuilder text = new StringBuilder();
+		for (String line : existing.split("\n", -1)) {
+			String key = propertyKey(line);
+			if (key != null && properties.containsKey(key)) {
+				text.append(key).append('=').append(escape(properties.get(key)));
+				missing.remove(key);
+			}
+			else {
+				text.append(line);
+			}
+			text.append('\n');
+		}
+		// split keeps a last empty element for a file ending with a newline: no extra line for it.
+		text.setLength(text.length() - 1);
+		if (!missing.isEmpty() && text.length() > 0 && text.charAt(text.length() - 1) != '\n') {
+			text.append('\n');
+		}
+		missing.forEach((name, value) -> text.append(name).append('=').append(escape(value)).append('\n'));
 		return text.toString();
+	}
+
+	// The key of a "key=value" line that is not a comment, else null.
+	private static @Nullable String propertyKey(String line) {
+		String trimmed = line.strip();
+		if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("!")) {
+			return null;
+		}
+		int separator = trimmed.indexOf('=');
+		return (separator > 0) ? trimmed.substring(0, separator).strip() : null;
+	}
+
+	private static String javaString(String value) {
+		return value.replace("\\", "\\\\").replace("\"", "\\\"");
 	}
 
 	// A backslash (in a Windows path) is an escape character in a .properties file.
@@ -227,6 +299,10 @@ public final class LocalLakebaseMain {
 
 		LocalLakebase.Builder builder() {
 			LocalLakebase.Builder builder = LocalLakebase.builder().port(this.port).workspacePort(this.workspacePort);
+			if (this.propertiesFile != null) {
+				// The CA beside the properties file, kept from run to run.
+				builder.certificateAuthority(this.propertiesFile.toAbsolutePath().getParent());
+			}
 			if (this.clientSecret != null) {
 				builder.identity(Identity.servicePrincipal(LocalLakebase.DEFAULT_CLIENT_ID, this.clientSecret));
 			}

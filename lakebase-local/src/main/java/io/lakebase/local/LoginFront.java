@@ -263,6 +263,7 @@ final class LoginFront implements AutoCloseable {
 		session.clientOut.write(message('R', ByteBuffer.allocate(4).putInt(AUTH_CLEARTEXT).array()));
 		session.clientOut.flush();
 		byte[] passwordMessage = readMessage(session.clientIn, 'p');
+		this.stats.recordPasswordReceived();
 		String password = cString(passwordMessage, 0);
 		if (this.faults.areLoginsRejected()) {
 			refuse(session, user, "28P01", "password authentication failed for user \"" + user + "\"");

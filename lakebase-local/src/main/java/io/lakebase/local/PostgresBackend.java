@@ -2,13 +2,16 @@ package io.lakebase.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
@@ -42,12 +45,25 @@ final class PostgresBackend implements DatabaseServer {
 
 	private final String superuserPassword;
 
+	private final Path logFile;
+
 	private volatile @Nullable EmbeddedPostgres postgres;
 
-	PostgresBackend(Path workDirectory, String database, String internalPassword, String superuserPassword)
-			throws IOException {
+	/**
+	 * Starts the server on a free port.
+	 * @param workDirectory where its data directory and log go
+	 * @param database the database to make
+	 * @param internalPassword the password of every role the front logs in as
+	 * @param superuserPassword the superuser's password
+	 * @param reservedPorts ports the server must not take (the front's and the API's fixed ports,
+	 * bound after it starts)
+	 * @throws IOException if it cannot start
+	 */
+	PostgresBackend(Path workDirectory, String database, String internalPassword, String superuserPassword,
+			Set<Integer> reservedPorts) throws IOException {
 		this.dataDirectory = Files.createDirectories(workDirectory.resolve("pgdata"));
-		this.port = freePort();
+		this.logFile = workDirectory.resolve("postgres.log");
+		this.port = freePort(reservedPorts);
 		this.database = database;
 		this.internalPassword = internalPassword;
 		this.superuserPassword = superuserPassword;
@@ -153,12 +169,31 @@ final class PostgresBackend implements DatabaseServer {
 			.setServerConfig("max_connections", "300")
 			.setServerConfig("fsync", "off")
 			.setServerConfig("synchronous_commit", "off")
-			.setServerConfig("full_page_writes", "off");
+			.setServerConfig("full_page_writes", "off")
+			// initdb's and the server's own output go to a log file, not to the application's log.
+			.setOutputRedirector(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()))
+			.setErrorRedirector(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()));
 		if (superuserPassword != null) {
 			// Also the password of the start's own readiness check.
 			builder.setConnectConfig("password", superuserPassword);
 		}
-		return builder.start();
+		try {
+			return builder.start();
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new IOException("The embedded PostgreSQL server did not start; the end of its log (" + this.logFile
+					+ "):\n" + lastLines(this.logFile, 20), ex);
+		}
+	}
+
+	private static String lastLines(Path file, int count) {
+		try {
+			List<String> lines = Files.readAllLines(file);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(unreadable: " + ex.getMessage() + ")";
+		}
 	}
 
 	private Path writeHbaFile(String rules) throws IOException {
@@ -179,9 +214,13 @@ final class PostgresBackend implements DatabaseServer {
 		return "\"" + identifier.replace("\"", "\"\"") + "\"";
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+	private static int freePort(Set<Integer> reserved) throws IOException {
+		while (true) {
+			try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+				if (!reserved.contains(socket.getLocalPort())) {
+					return socket.getLocalPort();
+				}
+			}
 		}
 	}
 

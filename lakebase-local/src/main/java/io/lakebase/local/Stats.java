@@ -34,6 +34,8 @@ public final class Stats {
 
 	private final LongAdder loginsRejected = new LongAdder();
 
+	private final LongAdder passwordsReceived = new LongAdder();
+
 	private final Deque<String> requestLog = new ConcurrentLinkedDeque<>();
 
 	/**
@@ -117,6 +119,15 @@ public final class Stats {
 	}
 
 	/**
+	 * Returns how many password messages clients sent the login front, whatever became of them: a
+	 * client that refused the server's certificate sends none.
+	 * @return the count
+	 */
+	public long passwordsReceived() {
+		return this.passwordsReceived.sum();
+	}
+
+	/**
 	 * Clears every count and the log.
 	 */
 	public void reset() {
@@ -127,6 +138,7 @@ public final class Stats {
 		this.loginsAccepted.reset();
 		this.loginsAcceptedByHost.clear();
 		this.loginsRejected.reset();
+		this.passwordsReceived.reset();
 		this.requestLog.clear();
 	}
 
@@ -144,6 +156,10 @@ public final class Stats {
 
 	void recordTokenIssued() {
 		this.tokensIssued.increment();
+	}
+
+	void recordPasswordReceived() {
+		this.passwordsReceived.increment();
 	}
 
 	void recordLogin(String user, String host, boolean accepted, String reason) {

@@ -3,19 +3,25 @@ package io.lakebase.local;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -31,23 +37,40 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A throw-away certificate authority and a server certificate for {@code localhost} and every
- * loopback address of the login front (one per compute, as IP subject alternative names), made at
- * start, so that clients can use {@code sslmode=require} unchanged and {@code verify-full} against
- * the written CA file on every host.
+ * A certificate authority and a server certificate for {@code localhost} and every loopback
+ * address of the login front (one per compute, as IP subject alternative names), so that clients
+ * verify the front ({@code verify-full}) against the CA file on every host. The CA is made at
+ * start, or kept in a directory of its own and reused by later starts, so that a CA trusted once
+ * stays valid; the server certificate is new at each start.
  */
 final class TlsMaterial {
 
+	static final String CA_FILE_NAME = "lakebase-local-ca.pem";
+
+	static final String CA_KEY_FILE_NAME = "lakebase-local-ca-key.pem";
+
 	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+
+	private static final String PKCS8_END = "-----END PRIVATE KEY-----";
+
+	// Long enough for a CA kept from start to start; a server certificate lasts a month.
+	private static final Duration CA_VALIDITY = Duration.ofDays(5 * 365);
+
+	private static final Duration SERVER_VALIDITY = Duration.ofDays(30);
 
 	private final SSLContext sslContext;
 
@@ -59,38 +82,109 @@ final class TlsMaterial {
 	}
 
 	static TlsMaterial generate(Path directory) throws IOException {
-		return generate(directory, List.of(Hosts.PRIMARY));
+		return generate(directory, List.of(Hosts.PRIMARY), null);
 	}
 
-	static TlsMaterial generate(Path directory, Collection<String> addresses) throws IOException {
+	/**
+	 * Makes the server certificate, signed by the CA of a directory (made there on first use) or
+	 * by a new CA written to the work directory.
+	 * @param workDirectory where a new CA's certificate goes when no CA directory is given
+	 * @param addresses the addresses the server certificate names
+	 * @param caDirectory where the CA is kept from start to start, or {@code null}
+	 * @return the material
+	 * @throws IOException if a file cannot be read or written, or the CA there is unusable
+	 */
+	static TlsMaterial generate(Path workDirectory, Collection<String> addresses, @Nullable Path caDirectory)
+			throws IOException {
 		try {
-			KeyPair caKeys = newKeyPair();
 			X500Name caName = new X500Name("CN=lakebase-local CA");
-			X509Certificate ca = certificate(caName, caName, caKeys, caKeys, true, List.of());
+			Authority authority = (caDirectory != null) ? keptAuthority(caDirectory, caName)
+					: newAuthority(workDirectory.resolve(CA_FILE_NAME), caName);
 			KeyPair serverKeys = newKeyPair();
-			X509Certificate server = certificate(caName, new X500Name("CN=localhost"), serverKeys, caKeys, false,
-					addresses);
+			X509Certificate server = certificate(caName, new X500Name("CN=localhost"), serverKeys, authority.keys(),
+					false, addresses, SERVER_VALIDITY);
 
 			KeyStore keyStore = KeyStore.getInstance("PKCS12");
 			keyStore.load(null, null);
 			char[] password = new char[0];
-			keyStore.setKeyEntry("server", serverKeys.getPrivate(), password, new Certificate[] { server, ca });
+			keyStore.setKeyEntry("server", serverKeys.getPrivate(), password,
+					new Certificate[] { server, authority.certificate() });
 			KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
 			keyManagers.init(keyStore, password);
 			SSLContext context = SSLContext.getInstance("TLS");
 			context.init(keyManagers.getKeyManagers(), null, RANDOM);
-
-			Path caFile = directory.resolve("lakebase-local-ca.pem");
-			StringWriter pem = new StringWriter();
-			try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-				writer.writeObject(ca);
-			}
-			Files.writeString(caFile, pem.toString());
-			return new TlsMaterial(context, caFile);
+			return new TlsMaterial(context, authority.certificateFile());
 		}
 		catch (GeneralSecurityException | OperatorCreationException ex) {
 			throw new IOException("Could not generate the local TLS certificates", ex);
 		}
+	}
+
+	private static Authority newAuthority(Path certificateFile, X500Name name)
+			throws IOException, GeneralSecurityException, OperatorCreationException {
+		KeyPair keys = newKeyPair();
+		X509Certificate certificate = certificate(name, name, keys, keys, true, List.of(), CA_VALIDITY);
+		Files.writeString(certificateFile, pem(certificate));
+		return new Authority(certificate, keys, certificateFile);
+	}
+
+	// The CA of the directory, or a new one written there: its key readable by the owner only.
+	private static Authority keptAuthority(Path directory, X500Name name)
+			throws IOException, GeneralSecurityException, OperatorCreationException {
+		Path certificateFile = directory.resolve(CA_FILE_NAME);
+		Path keyFile = directory.resolve(CA_KEY_FILE_NAME);
+		if (Files.isRegularFile(certificateFile) && Files.isRegularFile(keyFile)) {
+			Authority kept = read(certificateFile, keyFile);
+			if (kept.certificate().getNotAfter().toInstant().isAfter(Instant.now().plus(SERVER_VALIDITY))) {
+				return kept;
+			}
+		}
+		Files.createDirectories(directory);
+		Authority authority = newAuthority(certificateFile, name);
+		Files.deleteIfExists(keyFile);
+		Files.createFile(keyFile);
+		try {
+			Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+		}
+		catch (UnsupportedOperationException ex) {
+			// Not a POSIX file system (Windows): the directory's own permissions apply.
+		}
+		Files.writeString(keyFile, pkcs8(authority.keys().getPrivate()));
+		return authority;
+	}
+
+	private static Authority read(Path certificateFile, Path keyFile) throws IOException, GeneralSecurityException {
+		X509Certificate certificate;
+		try (PEMParser parser = new PEMParser(Files.newBufferedReader(certificateFile))) {
+			Object parsed = parser.readObject();
+			if (!(parsed instanceof X509CertificateHolder holder)) {
+				throw new IOException(certificateFile + " holds no certificate");
+			}
+			certificate = new JcaX509CertificateConverter().getCertificate(holder);
+		}
+		// PKCS#8, as written by keptAuthority.
+		String pem = Files.readString(keyFile);
+		int begin = pem.indexOf(PKCS8_BEGIN);
+		int finish = pem.indexOf(PKCS8_END);
+		if (begin < 0 || finish < begin) {
+			throw new IOException(keyFile + " holds no private key");
+		}
+		byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + PKCS8_BEGIN.length(), finish));
+		PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+		return new Authority(certificate, new KeyPair(certificate.getPublicKey(), privateKey), certificateFile);
+	}
+
+	private static String pkcs8(PrivateKey key) {
+		return PKCS8_BEGIN + "\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+			.encodeToString(key.getEncoded()) + "\n" + PKCS8_END + "\n";
+	}
+
+	private static String pem(Object object) throws IOException {
+		StringWriter pem = new StringWriter();
+		try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+			writer.writeObject(object);
+		}
+		return pem.toString();
 	}
 
 	SSLContext sslContext() {
@@ -108,11 +202,11 @@ final class TlsMaterial {
 	}
 
 	private static X509Certificate certificate(X500Name issuer, X500Name subject, KeyPair subjectKeys,
-			KeyPair issuerKeys, boolean authority, Collection<String> addresses)
+			KeyPair issuerKeys, boolean authority, Collection<String> addresses, Duration validity)
 			throws IOException, GeneralSecurityException, OperatorCreationException {
 		Instant now = Instant.now();
 		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM),
-				Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))), subject,
+				Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)), subject,
 				subjectKeys.getPublic());
 		builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
 		if (authority) {
@@ -133,6 +227,9 @@ final class TlsMaterial {
 		}
 		ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
 		return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+	}
+
+	private record Authority(X509Certificate certificate, KeyPair keys, Path certificateFile) {
 	}
 
 }

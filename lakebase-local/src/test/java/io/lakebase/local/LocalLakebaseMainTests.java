@@ -116,6 +116,54 @@ class LocalLakebaseMainTests {
 	}
 
 	@Test
+	void aRestartKeepsTheUsersEditsAndTheCa() throws Exception {
+		Path file = this.directory.resolve("application-local.properties");
+		LocalLakebaseMain.Options options = LocalLakebaseMain.Options.parse("--properties-file=" + file);
+		String ca;
+		try (LocalLakebase lakebase = options.builder().start()) {
+			LocalLakebaseMain.describe(lakebase, file);
+			ca = Files.readString(lakebase.caCertificate());
+			assertThat(lakebase.caCertificate()).isEqualTo(this.directory.resolve(LocalLakebaseMain.CA_FILE_NAME));
+		}
+		// The user routes reads to the replica, as the file suggests, and adds a setting of their own.
+		String edited = Files.readString(file)
+			.replace("# lakebase.read-only.endpoint=", "lakebase.read-only.endpoint=")
+			.concat("app.greeting=hello\n");
+		Files.writeString(file, edited);
+		try (LocalLakebase lakebase = options.builder().start()) {
+			LocalLakebaseMain.describe(lakebase, file);
+			String restarted = Files.readString(file);
+			Properties properties = load(restarted);
+			assertThat(properties).containsEntry("lakebase.read-only.endpoint", LocalLakebase.DEFAULT_READ_ONLY_ENDPOINT)
+				.containsEntry("app.greeting", "hello")
+				// Free ports and a new secret each run: the emulator's own values are updated.
+				.containsEntry("lakebase.port", Integer.toString(lakebase.port()))
+				.containsEntry("lakebase.workspace.client-secret", lakebase.defaultIdentity().secret());
+			assertThat(restarted.lines().filter((line) -> line.contains("read-only.endpoint"))).hasSize(1);
+			assertThat(Files.readString(lakebase.caCertificate())).isEqualTo(ca);
+			// The kept CA still verifies the front's new certificate.
+			String token = lakebase.issueToken(lakebase.defaultIdentity(), Duration.ofMinutes(5)).token();
+			String url = "jdbc:postgresql://127.0.0.1:" + lakebase.port() + "/" + LocalLakebase.DEFAULT_DATABASE
+					+ "?sslmode=verify-full&sslrootcert=" + lakebase.caCertificate();
+			try (Connection connection = DriverManager.getConnection(url, LocalLakebase.DEFAULT_CLIENT_ID, token)) {
+				assertThat(Clients.whoAmI(connection)).contains(LocalLakebase.DEFAULT_CLIENT_ID);
+			}
+		}
+		assertThat(this.directory.resolve("lakebase-local-ca-key.pem")).exists();
+	}
+
+	@Test
+	void theDescriptionShowsPlainJavaSettings() throws Exception {
+		try (LocalLakebase lakebase = LocalLakebaseMain.Options.parse().builder().start()) {
+			assertThat(LocalLakebaseMain.describe(lakebase)).contains("Plain Java (lakebase-jdbc and HikariCP):",
+					".endpoint(\"" + LocalLakebase.DEFAULT_ENDPOINT + "\")",
+					".workspace(new DatabricksConfig().setHost(\"" + lakebase.workspaceUrl() + "\")",
+					".settings((settings) -> settings.port(" + lakebase.port() + ")",
+					".sslRootCert(\"" + lakebase.caCertificate().toAbsolutePath() + "\"))");
+		}
+	}
+
+	@Test
 	void aPortInUseIsReportedByName() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			LocalLakebaseMain.Options options = LocalLakebaseMain.Options.parse("--port=" + taken.getLocalPort());

@@ -72,7 +72,7 @@ public final class LakebaseR2dbc {
 			.option(ConnectionFactoryOptions.DATABASE, connection.database())
 			.option(ConnectionFactoryOptions.USER, connection.username())
 			.option(PASSWORD_PUBLISHER, password(connector))
-			.option(SSL_MODE, settings.sslMode().jdbcValue());
+			.option(SSL_MODE, settings.effectiveSslMode().jdbcValue());
 		if (settings.sslRootCert() != null) {
 			options.option(SSL_ROOT_CERT, settings.sslRootCert());
 		}

@@ -1,6 +1,10 @@
 package io.lakebase.r2dbc;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -90,18 +95,44 @@ class LakebaseR2dbcTests {
 	}
 
 	@Test
-	void verifyFullRefusesAServerItCannotVerify() {
-		// Without the emulator's CA file, the JVM trust store cannot vouch for its certificate.
+	void theDefaultRefusesAServerItCannotVerifyAndSendsItNoPassword() {
+		// No root certificate: verify-full against the JVM trust store, which cannot vouch for the
+		// emulator's certificate.
 		this.connector.close();
-		this.connector = connector(lakebase.get(), (settings) -> settings.sslMode(SslMode.VERIFY_FULL));
-		ConnectionFactory connections = LakebaseR2dbc
-			.connectionFactory(ConnectionFactories.get(LakebaseR2dbc.options(this.connector)), this.connector);
+		this.connector = connector(lakebase.get(), (settings) -> settings.sslRootCert(null));
+		ConnectionFactoryOptions options = LakebaseR2dbc.options(this.connector);
+		assertThat(options.getValue(Option.valueOf("sslMode"))).isEqualTo("verify-full");
+		ConnectionFactory connections = LakebaseR2dbc.connectionFactory(ConnectionFactories.get(options), this.connector);
+		long passwords = lakebase.get().stats().passwordsReceived();
 		// The handshake fails before any credential is sent.
 		assertThatExceptionOfType(RuntimeException.class)
 			.isThrownBy(() -> query(connections, "select 1::text").block(Duration.ofSeconds(30)))
 			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("SSLHandshakeException")
 				.hasStackTraceContaining("unable to find valid certification path"));
 		assertThat(this.connector.lastLogin().orElseThrow().succeeded()).isFalse();
+		assertThat(lakebase.get().stats().passwordsReceived()).isEqualTo(passwords);
+	}
+
+	@Test
+	void requireWithAnotherCasRootCertificateVerifiesTheCaAndSendsNoPassword(@TempDir Path directory)
+			throws Exception {
+		// A CA that did not sign the emulator's certificate: one of the JVM's public CAs.
+		KeyStore jvmCas = KeyStore.getInstance(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts")
+			.toFile(), "changeit".toCharArray());
+		byte[] der = jvmCas.getCertificate(jvmCas.aliases().nextElement()).getEncoded();
+		Path otherCa = Files.writeString(directory.resolve("other-ca.pem"), "-----BEGIN CERTIFICATE-----\n"
+				+ Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE-----\n");
+		this.connector.close();
+		this.connector = connector(lakebase.get(),
+				(settings) -> settings.sslMode(SslMode.REQUIRE).sslRootCert(otherCa.toString()));
+		ConnectionFactoryOptions options = LakebaseR2dbc.options(this.connector);
+		assertThat(options.getValue(Option.valueOf("sslMode"))).isEqualTo("verify-ca");
+		ConnectionFactory connections = LakebaseR2dbc.connectionFactory(ConnectionFactories.get(options), this.connector);
+		long passwords = lakebase.get().stats().passwordsReceived();
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> query(connections, "select 1::text").block(Duration.ofSeconds(30)))
+			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("SSLHandshakeException"));
+		assertThat(lakebase.get().stats().passwordsReceived()).isEqualTo(passwords);
 	}
 
 	@Test
@@ -228,7 +259,8 @@ class LakebaseR2dbcTests {
 		return LakebaseConnector
 			.builder(customizer
 				.apply(LakebaseConnectionSettings.builder(LakebaseTarget.endpoint(LocalLakebase.DEFAULT_ENDPOINT))
-					.port(local.port()))
+					.port(local.port())
+					.sslRootCert(local.caCertificate().toString()))
 				.build())
 			.workspaceClient(client)
 			.build();

@@ -82,6 +82,7 @@ final class BenchmarkApplications {
 				properties.put(GuideConfiguration.PREFIX + "host", this.target.host());
 				properties.put(GuideConfiguration.PREFIX + "port", Integer.toString(this.target.port()));
 				properties.put(GuideConfiguration.PREFIX + "database", this.target.database());
+				properties.put(GuideConfiguration.PREFIX + "root-cert", this.target.rootCert());
 				properties.put(GuideConfiguration.PREFIX + "pool-size", Integer.toString(this.poolSize));
 				properties.put("spring.autoconfigure.exclude", LakebaseAutoConfiguration.class.getName());
 			}

@@ -61,7 +61,8 @@ final class BenchmarkPools {
 		// A holds its workspace OAuth token before the first connection, as B does (see starter()).
 		workspaceClient.config().authenticate();
 		HikariDataSource dataSource = GuidePattern.dataSource(workspaceClient, this.target.endpoint(),
-				this.target.host(), this.target.port(), this.target.database(), this.target.username(), this.poolSize);
+				this.target.host(), this.target.port(), this.target.database(), this.target.username(),
+				this.target.rootCert(), this.poolSize);
 		return new BenchmarkPool(Variant.GUIDE, dataSource, dataSource);
 	}
 

@@ -30,6 +30,7 @@ class GuideConfiguration {
 				environment.getRequiredProperty(PREFIX + "port", Integer.class),
 				environment.getRequiredProperty(PREFIX + "database"),
 				environment.getRequiredProperty(PREFIX + "client-id"),
+				environment.getRequiredProperty(PREFIX + "root-cert"),
 				environment.getRequiredProperty(PREFIX + "pool-size", Integer.class));
 	}
 

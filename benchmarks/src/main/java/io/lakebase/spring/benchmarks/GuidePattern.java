@@ -42,16 +42,18 @@ final class GuidePattern {
 	 * @param port the database port
 	 * @param database the database
 	 * @param username the Postgres role (the service principal's client id)
+	 * @param rootCert the PEM file of the CA that signed the server's certificate
 	 * @param poolSize the pool size
 	 * @return the pool, not started
 	 */
 	static HikariDataSource dataSource(WorkspaceClient workspaceClient, String endpoint, String host, int port,
-			String database, String username, int poolSize) {
+			String database, String username, String rootCert, int poolSize) {
 		GuideDataSource credentialing = new GuideDataSource(workspaceClient, endpoint, username);
 		credentialing.setServerNames(new String[] { host });
 		credentialing.setPortNumbers(new int[] { port });
 		credentialing.setDatabaseName(database);
 		credentialing.setSslMode(ConnectionTarget.SSL_MODE);
+		credentialing.setSslRootCert(rootCert);
 		HikariDataSource pool = new HikariDataSource();
 		pool.setDataSource(credentialing);
 		pool.setPoolName(Variant.GUIDE.poolName());

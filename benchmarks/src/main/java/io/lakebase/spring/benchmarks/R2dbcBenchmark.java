@@ -131,6 +131,7 @@ final class R2dbcBenchmark {
 			.builder(LakebaseConnectionSettings.builder(LakebaseTarget.endpoint(this.target.endpoint()))
 				.port(this.target.port())
 				.database(this.target.database())
+				.sslRootCert(this.target.rootCert())
 				.build())
 			.workspaceClient(client)
 			.build();
@@ -145,6 +146,7 @@ final class R2dbcBenchmark {
 			.option(ConnectionFactoryOptions.USER, this.target.username())
 			.option(ConnectionFactoryOptions.PASSWORD, this.target.staticPassword())
 			.option(io.r2dbc.spi.Option.valueOf("sslMode"), ConnectionTarget.SSL_MODE)
+			.option(io.r2dbc.spi.Option.valueOf("sslRootCert"), this.target.rootCert())
 			.build();
 	}
 

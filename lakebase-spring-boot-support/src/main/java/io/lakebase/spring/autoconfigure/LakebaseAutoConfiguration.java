@@ -1,5 +1,7 @@
 package io.lakebase.spring.autoconfigure;
 
+import java.time.Duration;
+
 import javax.sql.DataSource;
 
 import com.databricks.sdk.WorkspaceClient;
@@ -11,8 +13,10 @@ import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseCredentialListener;
 import io.lakebase.jdbc.LakebaseCredentialSource;
+import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.spring.autoconfigure.aot.LakebaseRuntimeHints;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -46,7 +51,6 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(beforeName = { LakebaseAutoConfiguration.BOOT4_DATA_SOURCE_AUTO_CONFIGURATION,
 		LakebaseAutoConfiguration.BOOT3_DATA_SOURCE_AUTO_CONFIGURATION })
 @ConditionalOnClass({ WorkspaceClient.class, HikariDataSource.class, org.postgresql.Driver.class })
-@ConditionalOnBooleanProperty(name = "lakebase.enabled", matchIfMissing = true)
 @Conditional(OnLakebaseTargetCondition.class)
 @EnableConfigurationProperties(LakebaseProperties.class)
 @ImportRuntimeHints(LakebaseRuntimeHints.class)
@@ -62,7 +66,10 @@ public final class LakebaseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LakebaseConnectionDetails lakebaseConnectionDetails(LakebaseProperties properties) {
+	LakebaseConnectionDetails lakebaseConnectionDetails(LakebaseProperties properties, Environment environment) {
+		// A typo leaves a setting at its default without a word: say so before anything else.
+		LakebasePropertyNames.warnUnknown(environment);
+		properties.validate();
 		// Validated here, before any network call.
 		return new PropertiesLakebaseConnectionDetails(properties);
 	}
@@ -86,7 +93,12 @@ public final class LakebaseAutoConfiguration {
 		map.from(workspace::getAuthType).whenHasText().to(config::setAuthType);
 		// The SDK waits 300 s by default: far too long on a connection path.
 		config.setHttpTimeoutSeconds((int) Math.max(1, workspace.getHttpTimeout().toSeconds()));
-		return LakebaseConnector.createWorkspaceClient(config, connectionDetails.getSettings().target());
+		try {
+			return LakebaseConnector.createWorkspaceClient(config, connectionDetails.getSettings().target());
+		}
+		catch (LakebaseConfigurationException ex) {
+			throw LakebasePropertyFailures.of(ex);
+		}
 	}
 
 	@Bean
@@ -96,8 +108,9 @@ public final class LakebaseAutoConfiguration {
 			ObjectProvider<LakebaseCredentialListener> listeners) {
 		LakebaseProperties.Credential credential = properties.getCredential();
 		try {
-			LakebaseCredentialSource source = LakebaseCredentialSource
-				.forTarget(connectionDetails.getSettings().target(), workspaceClient::getObject, credential.getTtl());
+			LakebaseTarget target = connectionDetails.getSettings().target();
+			LakebaseCredentialSource source = LakebaseCredentialSource.forTarget(target, workspaceClient::getObject,
+					credentialTtl(credential, target));
 			return LakebaseCredentialCache.builder(source)
 				.refreshBefore(credential.getRefreshBefore())
 				.fetchTimeout(credential.getFetchTimeout())
@@ -107,6 +120,24 @@ public final class LakebaseAutoConfiguration {
 		catch (LakebaseConfigurationException ex) {
 			throw LakebasePropertyFailures.of(ex);
 		}
+	}
+
+	/**
+	 * Returns the credential lifetime to request: {@code lakebase.credential.ttl}, else one hour.
+	 * @throws InvalidConfigurationPropertyValueException when it is set for a Provisioned instance,
+	 * whose credential API takes no lifetime
+	 */
+	static Duration credentialTtl(LakebaseProperties.Credential credential, LakebaseTarget target) {
+		Duration ttl = credential.getTtl();
+		if (ttl == null) {
+			return LakebaseCredentialSource.MAXIMUM_LIFETIME;
+		}
+		if (target.flavour() == LakebaseTarget.Flavour.PROVISIONED) {
+			throw new InvalidConfigurationPropertyValueException("lakebase.credential.ttl", ttl.toString(),
+					"A credential lifetime applies to Autoscaling endpoints only: the Provisioned credential API "
+							+ "takes none, and its credentials always last one hour. Remove lakebase.credential.ttl.");
+		}
+		return ttl;
 	}
 
 	@Bean
@@ -146,10 +177,18 @@ public final class LakebaseAutoConfiguration {
 				LakebaseProperties properties, Environment environment, LakebaseDataSources dataSources) {
 			LakebaseConnectionSettings settings = connectionDetails.getSettings();
 			ConflictingConnectionProperties.JDBC.check(environment, "lakebase." + settings.target().kind());
+			// Before the startup check logs in: the pool would take these over.
+			ConflictingConnectionProperties.checkTls(environment, "spring.datasource.hikari.data-source-properties");
 			LakebaseConnector connector = LakebaseStartupCheck.connector(settings, workspaceClient::getObject,
 					credentials, properties, (failure) -> false);
 			dataSources.primary(connector);
 			return connector;
+		}
+
+		@Bean
+		@ConditionalOnBooleanProperty(name = "lakebase.fail-fast", matchIfMissing = true)
+		LakebaseSchemaCheck lakebaseSchemaCheck(LakebaseConnectionDetails connectionDetails, BeanFactory beanFactory) {
+			return new LakebaseSchemaCheck(connectionDetails.getSettings(), beanFactory);
 		}
 
 		@Bean

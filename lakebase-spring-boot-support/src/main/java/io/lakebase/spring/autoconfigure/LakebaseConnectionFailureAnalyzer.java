@@ -73,15 +73,19 @@ class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Lakebase
 	// nor the JVM trust store trusts, a certificate that does not name the host.
 	private @Nullable FailureAnalysis tlsFailure(LakebaseConnectionException failure) {
 		LakebaseConnectionInfo connection = failure.getConnection();
-		SslMode mode = connection.settings().sslMode();
+		SslMode mode = connection.settings().effectiveSslMode();
 		String rootCert = connection.settings().sslRootCert();
+		// What the user set, and what it means when they differ (require with a root certificate).
+		String modeSetting = (mode != connection.settings().sslMode())
+				? connection.settings().sslMode().jdbcValue() + " (with lakebase.ssl.root-cert: " + mode.jdbcValue() + ")"
+				: mode.jdbcValue();
 		String where = connection.target().name() + " at " + connection.host() + ":" + connection.port();
 		boolean handshakeFailed = findCause(failure, SSLHandshakeException.class) != null;
 		if (rootCert != null && !handshakeFailed && (findCause(failure, FileNotFoundException.class) != null
 				|| findCause(failure, CertificateException.class) != null)) {
 			return new FailureAnalysis("The root certificate file lakebase.ssl.root-cert=" + rootCert + " "
 					+ rootCertProblem(rootCert) + ", so the certificate of Lakebase " + where
-					+ " cannot be verified (lakebase.ssl.mode=" + mode.jdbcValue() + ").",
+					+ " cannot be verified (lakebase.ssl.mode=" + modeSetting + ").",
 					"Set lakebase.ssl.root-cert to a readable PEM file of the CA that signed the Lakebase "
 							+ "certificate, or remove lakebase.ssl.root-cert to verify the server against the JVM "
 							+ "trust store (its public CAs, or the store named by javax.net.ssl.trustStore).",
@@ -91,12 +95,12 @@ class LakebaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<Lakebase
 			String trusted = (rootCert != null) ? "the CA in lakebase.ssl.root-cert=" + rootCert
 					: "any CA of the JVM trust store (no lakebase.ssl.root-cert is set)";
 			return new FailureAnalysis("The TLS certificate of Lakebase " + where + " is not signed by " + trusted
-					+ ", and lakebase.ssl.mode=" + mode.jdbcValue() + " verifies it: "
+					+ ", and lakebase.ssl.mode=" + modeSetting + " verifies it: "
 					+ NestedExceptionUtils.getMostSpecificCause(failure).getMessage() + ".",
 					"If this is your Lakebase, trust the CA that signed its certificate: set lakebase.ssl.root-cert "
 							+ "to that CA's PEM file, or add the CA to the JVM trust store (javax.net.ssl.trustStore). "
-							+ "Check lakebase.host too: a proxy or another server may be answering. "
-							+ "(lakebase.ssl.mode=require encrypts without verifying the server at all.)",
+							+ "Check lakebase.host too: a proxy or another server may be answering. No credential "
+							+ "was sent to it.",
 					failure);
 		}
 		String message = String.valueOf(failure.getSqlException() != null ? failure.getSqlException().getMessage() : "");

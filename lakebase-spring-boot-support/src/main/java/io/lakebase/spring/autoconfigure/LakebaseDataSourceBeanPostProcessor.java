@@ -44,6 +44,8 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
 		if (bean instanceof HikariDataSource dataSource && "dataSource".equals(beanName)) {
+			ConflictingConnectionProperties.checkTls(this.environment, "spring.datasource.hikari.data-source-properties",
+					dataSource.getDataSourceProperties());
 			// Hikari hands spring.datasource.hikari.data-source-properties only to a DataSource it
 			// creates itself: the login data source takes them over.
 			dataSource.setDataSource(this.connector.getObject().dataSource(dataSource.getDataSourceProperties()));

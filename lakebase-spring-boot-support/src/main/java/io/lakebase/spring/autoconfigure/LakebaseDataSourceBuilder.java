@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.jdbc.LakebaseConfigurationException;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
 import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.jdbc.LakebaseCredentialCache;
@@ -113,10 +114,19 @@ public final class LakebaseDataSourceBuilder {
 
 	/**
 	 * Sets the host instead of looking it up.
-	 * @param host the host name
+	 * @param host the host name: a DNS name or an IP literal, nothing more (no port or scheme)
 	 * @return a new builder
+	 * @throws IllegalArgumentException when the host is not a host name or IP literal
 	 */
 	public LakebaseDataSourceBuilder host(String host) {
+		Objects.requireNonNull(host, "host");
+		try {
+			LakebaseConnectionSettings.builder(this.defaults.target()).optionsFrom(this.defaults).host(host).build();
+		}
+		catch (LakebaseConfigurationException ex) {
+			throw new IllegalArgumentException("LakebaseDataSourceBuilder.host(\"" + host + "\"): " + ex.getMessage()
+					+ ". " + ex.getAction(), ex);
+		}
 		return with((builder) -> builder.host = host);
 	}
 

@@ -68,7 +68,8 @@ public final class LakebaseDataSources implements DisposableBean {
 		return this.otherCredentials.computeIfAbsent(client, (key) -> {
 			LakebaseProperties.Credential credential = properties.getCredential();
 			return LakebaseCredentialCache
-				.builder(LakebaseCredentialSource.forTarget(target, () -> client, credential.getTtl()))
+				.builder(LakebaseCredentialSource.forTarget(target, () -> client,
+						LakebaseAutoConfiguration.credentialTtl(credential, target)))
 				.refreshBefore(credential.getRefreshBefore())
 				.fetchTimeout(credential.getFetchTimeout())
 				.build();

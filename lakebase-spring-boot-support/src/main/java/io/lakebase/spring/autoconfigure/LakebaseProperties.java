@@ -6,6 +6,7 @@ import io.lakebase.jdbc.SslMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Configuration properties for Databricks Lakebase.
@@ -14,7 +15,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class LakebaseProperties {
 
 	/**
-	 * Whether to auto-configure the Lakebase DataSource when an endpoint or instance is set.
+	 * Whether to auto-configure the Lakebase DataSource when an endpoint or instance is set:
+	 * true or false.
 	 */
 	private boolean enabled = true;
 
@@ -29,7 +31,8 @@ public class LakebaseProperties {
 	private @Nullable String instance;
 
 	/**
-	 * Host name of the database. Looked up from the endpoint or instance when not set.
+	 * Host name of the database: a DNS name or an IP address, without port or scheme. Looked up
+	 * from the endpoint or instance when not set.
 	 */
 	private @Nullable String host;
 
@@ -50,7 +53,8 @@ public class LakebaseProperties {
 	private @Nullable String username;
 
 	/**
-	 * Schema to use by default (the PgJDBC currentSchema).
+	 * Schema to use by default (the PgJDBC currentSchema), or several separated by commas. Each
+	 * must exist: the startup check fails otherwise.
 	 */
 	private @Nullable String schema;
 
@@ -190,7 +194,8 @@ public class LakebaseProperties {
 		private boolean enabled;
 
 		/**
-		 * Read-only host to send read-only transactions to, instead of looking it up.
+		 * Read-only host to send read-only transactions to, instead of looking it up: a DNS name or
+		 * an IP address.
 		 */
 		private @Nullable String host;
 
@@ -240,15 +245,16 @@ public class LakebaseProperties {
 	public static class Ssl {
 
 		/**
-		 * PgJDBC SSL mode. Lakebase accepts only encrypted connections; verify-full also checks
-		 * the server certificate and host name, against the root certificate or, without one,
-		 * the JVM trust store.
+		 * SSL mode of the database connection. verify-full checks the server's certificate and
+		 * host name, against the root certificate or, without one, the JVM trust store, so that
+		 * the database credential never reaches another server. require encrypts without
+		 * checking (with a root certificate it checks the CA, as verify-ca).
 		 */
-		private SslMode mode = SslMode.REQUIRE;
+		private SslMode mode = SslMode.VERIFY_FULL;
 
 		/**
-		 * Path to the PEM file of the certificate authorities to trust for verify-ca and
-		 * verify-full. Without it, those modes trust the JVM trust store.
+		 * Path to the PEM file of the certificate authorities to trust. Without it, verify-full
+		 * and verify-ca trust the JVM trust store.
 		 */
 		private @Nullable String rootCert;
 
@@ -302,10 +308,10 @@ public class LakebaseProperties {
 	public static class Credential {
 
 		/**
-		 * Lifetime to request for each database credential, from 5 minutes to 1 hour (Autoscaling
-		 * only; Provisioned credentials always last 1 hour).
+		 * Lifetime to request for each database credential, from 5 minutes to 1 hour (1 hour when
+		 * not set). Autoscaling only: Provisioned credentials always last 1 hour.
 		 */
-		private Duration ttl = Duration.ofHours(1);
+		private @Nullable Duration ttl;
 
 		/**
 		 * How long before expiry to refresh the credential in the background (at most half its
@@ -319,11 +325,11 @@ public class LakebaseProperties {
 		 */
 		private Duration fetchTimeout = Duration.ofSeconds(10);
 
-		public Duration getTtl() {
+		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
 
-		public void setTtl(Duration ttl) {
+		public void setTtl(@Nullable Duration ttl) {
 			this.ttl = ttl;
 		}
 
@@ -352,7 +358,8 @@ public class LakebaseProperties {
 	public static class Workspace {
 
 		/**
-		 * URL of the Databricks workspace, such as https://my-workspace.cloud.databricks.com.
+		 * URL of the Databricks workspace, such as https://my-workspace.cloud.databricks.com. Plain
+		 * http only to a loopback address (a local emulator).
 		 */
 		private @Nullable String host;
 
@@ -456,6 +463,38 @@ public class LakebaseProperties {
 			this.httpTimeout = httpTimeout;
 		}
 
+	}
+
+	/**
+	 * Checks the values that no single setting's type can: every duration positive (zero or less
+	 * would make every wait fail at once, or for some clients never time out).
+	 * @throws InvalidConfigurationPropertyValueException naming the first bad property
+	 */
+	void validate() {
+		positive("lakebase.startup-timeout", this.startupTimeout, "60s");
+		positive("lakebase.credential.refresh-before", this.credential.refreshBefore, "5m");
+		positive("lakebase.credential.fetch-timeout", this.credential.fetchTimeout, "10s");
+		positive("lakebase.workspace.http-timeout", this.workspace.httpTimeout, "10s");
+		if (this.credential.ttl != null) {
+			positive("lakebase.credential.ttl", this.credential.ttl, "1h");
+		}
+	}
+
+	/**
+	 * Refuses a duration that is zero or negative.
+	 * @param property the property, for the report
+	 * @param duration the bound value
+	 * @param example a sensible value, for the report
+	 * @return the duration
+	 * @throws InvalidConfigurationPropertyValueException when it is not positive
+	 */
+	public static Duration positive(String property, Duration duration, String example) {
+		if (duration.isZero() || duration.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(property, duration, "The duration " + duration
+					+ " is not positive. Use a positive duration, such as " + example
+					+ ", or remove the property to use the default.");
+		}
+		return duration;
 	}
 
 }

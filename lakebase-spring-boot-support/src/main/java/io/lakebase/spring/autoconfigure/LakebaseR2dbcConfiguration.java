@@ -33,6 +33,9 @@ class LakebaseR2dbcConfiguration {
 			LakebaseProperties properties, Environment environment, LakebaseDataSources dataSources) {
 		LakebaseConnectionSettings settings = connectionDetails.getSettings();
 		ConflictingConnectionProperties.R2DBC.check(environment, "lakebase." + settings.target().kind());
+		// Boot applies spring.r2dbc.properties.* after the connection details' options: one could
+		// replace the TLS options Lakebase set.
+		ConflictingConnectionProperties.checkTls(environment, "spring.r2dbc.properties");
 		LakebaseConnector connector = LakebaseStartupCheck.connector(settings, workspaceClient::getObject, credentials,
 				properties, (failure) -> false);
 		dataSources.r2dbc(connector);

@@ -64,6 +64,8 @@ class LakebaseReadOnlyConfiguration {
 		Binder binder = Binder.get(environment);
 		// The replica pool starts from the primary's settings; lakebase.read-only.hikari.* overrides.
 		binder.bind("spring.datasource.hikari", Bindable.ofInstance(pool));
+		ConflictingConnectionProperties.checkTls(environment, "spring.datasource.hikari.data-source-properties",
+				pool.getDataSourceProperties());
 		pool.setPoolName("lakebase-read-only");
 		pool.setReadOnly(true);
 		if (!binder.bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
@@ -75,6 +77,8 @@ class LakebaseReadOnlyConfiguration {
 		// A replica that is down must not fail the start nor the first read: the fallback serves.
 		pool.setInitializationFailTimeout(-1);
 		binder.bind("lakebase.read-only.hikari", Bindable.ofInstance(pool));
+		ConflictingConnectionProperties.checkTls(environment, "lakebase.read-only.hikari.data-source-properties",
+				pool.getDataSourceProperties());
 		pool.setDataSource(connector.dataSource(pool.getDataSourceProperties()));
 		return pool;
 	}

@@ -57,6 +57,16 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 		}
 		// The SDK's own message is part of ours; it gives no type for these two configuration mistakes.
 		String message = String.valueOf(cause.getMessage());
+		if (message.contains(NO_CREDENTIALS) && cause.isClientSecretMissing()) {
+			return new FailureAnalysis("lakebase.workspace.client-secret (or DATABRICKS_CLIENT_SECRET) is not set, "
+					+ "but lakebase.workspace.client-id (or DATABRICKS_CLIENT_ID) is: the service principal cannot "
+					+ "authenticate to workspace " + cause.getWorkspaceHost() + " without its OAuth secret.",
+					"Set lakebase.workspace.client-secret (or DATABRICKS_CLIENT_SECRET) to the service principal's "
+							+ "OAuth secret: create one under Settings > Identity and access > Service principals > "
+							+ "(the principal) > Secrets. For OIDC workload identity federation instead, set "
+							+ "lakebase.workspace.auth-type to env-oidc, file-oidc or github-oidc.",
+					cause);
+		}
 		String description = message.contains(NO_CREDENTIALS)
 				? "No Databricks credentials are configured for workspace " + cause.getWorkspaceHost()
 						+ ": the starter needs them to look up " + cause.getTarget().name() + " and to obtain database credentials"

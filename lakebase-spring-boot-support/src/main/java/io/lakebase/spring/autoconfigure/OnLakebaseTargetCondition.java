@@ -4,6 +4,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.env.Environment;
@@ -11,11 +12,15 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Matches when {@code lakebase.endpoint} or {@code lakebase.instance} has a value, or when any
+ * Matches when {@code lakebase.enabled} is not {@code false} and {@code lakebase.endpoint} or
+ * {@code lakebase.instance} has a value, or when any
  * other {@code lakebase.*} property is present: a half-written Lakebase configuration must fail
  * with a report naming the missing property rather than start without Lakebase. Without any
  * {@code lakebase.*} property the application stays a plain Spring Boot application. An empty
  * endpoint or instance (an unset {@code ${ENDPOINT_NAME:}} placeholder, say) counts as not set.
+ * {@code lakebase.enabled} must be {@code true} or {@code false}: another value (Spring reads
+ * {@code yes}, {@code on} and {@code 1} as true in some places and not in others) fails the start
+ * with a report naming it, rather than switching the starter off without a word.
  */
 class OnLakebaseTargetCondition extends SpringBootCondition {
 
@@ -26,6 +31,17 @@ class OnLakebaseTargetCondition extends SpringBootCondition {
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		Environment environment = context.getEnvironment();
+		String enabled = environment.getProperty("lakebase.enabled");
+		if (enabled != null && !enabled.isBlank()) {
+			if (enabled.trim().equalsIgnoreCase("false")) {
+				return ConditionOutcome.noMatch("lakebase.enabled is false");
+			}
+			if (!enabled.trim().equalsIgnoreCase("true")) {
+				throw new InvalidConfigurationPropertyValueException("lakebase.enabled", enabled,
+						"It must be true or false. Set lakebase.enabled=false to connect with spring.datasource.* "
+								+ "instead, or remove it (true) to connect to Lakebase.");
+			}
+		}
 		for (String property : new String[] { "lakebase.endpoint", "lakebase.instance" }) {
 			if (StringUtils.hasText(environment.getProperty(property))) {
 				return ConditionOutcome.match(property + " is set");

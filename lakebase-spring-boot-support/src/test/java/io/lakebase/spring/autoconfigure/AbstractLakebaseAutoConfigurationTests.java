@@ -34,6 +34,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Wiring tests for the Lakebase auto-configurations, without any server: with the startup check
@@ -90,16 +91,16 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
-						(ex) -> assertThat(ex.getName()).isEqualTo("spring.datasource.username"))
-				.hasMessageContaining("spring.datasource.username, spring.datasource.hikari.password are set, and so "
-						+ "is lakebase.endpoint: the Lakebase connection wins")
-				.hasMessageContaining("lakebase.enabled=false")
+				.isInstanceOfSatisfying(ConflictingConnectionPropertiesException.class,
+						(ex) -> assertThat(ex.getAction()).contains("lakebase.enabled=false"))
+				.hasMessageContaining("spring.datasource.username ('app'")
+				.hasMessageContaining("spring.datasource.hikari.password ('******'")
+				.hasMessageContaining("are set, and so is lakebase.endpoint: the Lakebase connection wins")
 				.hasMessageNotContaining("s3cr3t"));
 		this.contextRunner.withPropertyValues("lakebase.instance=orders", "spring.datasource.password=s3cr3t")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageStartingWith("Property spring.datasource.password with value '******' is invalid")
+				.hasMessageStartingWith("spring.datasource.password ('******'")
 				.hasMessageNotContaining("s3cr3t"));
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class))
 			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.enabled=false",
@@ -141,7 +142,8 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 				assertThat(connector.settings().target()).isEqualTo(LakebaseTarget.endpoint(ENDPOINT));
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 				assertThat(dataSource.getJdbcUrl()).isEqualTo(
-						"jdbc:postgresql://db.example.invalid:5432/databricks_postgres?sslmode=require&currentSchema=orders");
+						"jdbc:postgresql://db.example.invalid:5432/databricks_postgres?sslmode=verify-full"
+								+ "&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory&currentSchema=orders");
 				assertThat(dataSource.getUsername()).isEqualTo("app-client-id");
 				assertThat(dataSource.getPassword()).isNull();
 				assertThat(dataSource.getDataSource()).hasSameClassAs(connector.dataSource());
@@ -200,9 +202,9 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 			assertThat(properties.getPort()).isEqualTo(5432);
 			assertThat(properties.getDatabase()).isEqualTo("databricks_postgres");
 			assertThat(new LakebaseProperties().isFailFast()).isTrue();
-			assertThat(properties.getSsl().getMode()).isEqualTo(SslMode.REQUIRE);
+			assertThat(properties.getSsl().getMode()).isEqualTo(SslMode.VERIFY_FULL);
 			assertThat(properties.getStartupTimeout()).isEqualTo(Duration.ofSeconds(60));
-			assertThat(properties.getCredential().getTtl()).hasHours(1);
+			assertThat(properties.getCredential().getTtl()).isNull();
 			assertThat(properties.getCredential().getRefreshBefore()).hasMinutes(5);
 			assertThat(properties.getCredential().getFetchTimeout()).hasSeconds(10);
 			assertThat(properties.getWorkspace().getHttpTimeout()).hasSeconds(10);
@@ -219,6 +221,20 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 				.doesNotHaveBean("lakebaseDataSourceBeanPostProcessor")
 				.hasSingleBean(LakebaseDataSourceBuilder.class)
 				.hasSingleBean(LakebaseCredentialCache.class));
+	}
+
+	@Test
+	void theBuilderRefusesAHostThatIsNotAHostName() {
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT).run((context) -> {
+			LakebaseDataSourceBuilder builder = context.getBean(LakebaseDataSourceBuilder.class).name("orders");
+			for (String host : List.of("db.example.com:5432", "db.example.com?sslmode=disable", "https://db.example.com")) {
+				assertThatIllegalArgumentException().as(host)
+					.isThrownBy(() -> builder.host(host))
+					.withMessageStartingWith("LakebaseDataSourceBuilder.host(\"" + host + "\"): The host")
+					.withMessageContaining("is not a host name or IP address");
+			}
+			assertThat(builder.host("replica-1.example.com")).isNotNull();
+		});
 	}
 
 	@Test

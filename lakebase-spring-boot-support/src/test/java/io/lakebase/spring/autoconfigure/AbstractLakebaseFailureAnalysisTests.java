@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -202,13 +203,23 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL),
 				"spring.datasource.url=jdbc:postgresql://localhost:5432/app", "spring.datasource.password=pg-s3cr3t");
 		assertThat(report.getDescription()).contains(
-				"Invalid value 'jdbc:postgresql://localhost:5432/app' for configuration property 'spring.datasource.url'",
-				"spring.datasource.url, spring.datasource.password are set, and so is lakebase.endpoint: the Lakebase "
-						+ "connection wins",
-				"Remove them to connect to Lakebase, or set lakebase.enabled=false");
+				"spring.datasource.url ('jdbc:postgresql://localhost:5432/app', from ",
+				"spring.datasource.password ('******', from ",
+				"are set, and so is lakebase.endpoint: the Lakebase connection wins");
+		assertThat(report.getAction()).isEqualTo("Remove spring.datasource.url, spring.datasource.password to connect "
+				+ "to Lakebase, or set lakebase.enabled=false to connect with spring.datasource.* instead.");
 		assertThat(output.getAll()).doesNotContain("pg-s3cr3t");
 		// Refused before any call to the workspace.
 		assertThat(lakebase.get().stats().requestsBy(SERVICE_PRINCIPAL.name())).isEqualTo(requestsBefore);
+	}
+
+	@Test
+	void passwordsInsideConnectionUrlsAreMaskedInTheReport(CapturedOutput output) {
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL),
+				"spring.datasource.url=jdbc:postgresql://localhost:5432/app?user=app&password=url-s3cr3t&ssl=true");
+		assertThat(report.getDescription())
+			.contains("spring.datasource.url ('jdbc:postgresql://localhost:5432/app?user=app&password=******&ssl=true'");
+		assertThat(output.getAll()).doesNotContain("url-s3cr3t");
 	}
 
 	@Test
@@ -238,6 +249,18 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 		assertThat(report.getAction()).contains("lakebase.workspace.client-id and lakebase.workspace.client-secret",
 				"DATABRICKS_CLIENT_ID", "lakebase.workspace.token", "DATABRICKS_TOKEN", "lakebase.workspace.profile",
 				"env-oidc", "ARM_CLIENT_ID", "databricks-cli", "lakebase.workspace.host");
+	}
+
+	@Test
+	void aForgottenClientSecretIsNamedFirst(CapturedOutput output) throws IOException {
+		Map<String, String> properties = properties(SERVICE_PRINCIPAL);
+		properties.remove("lakebase.workspace.client-secret");
+		properties.put("lakebase.workspace.config-file",
+				Files.writeString(home.resolve("databrickscfg-empty"), "").toString());
+		FailureAnalysis report = startFails(output, properties);
+		assertThat(report.getDescription()).startsWith("lakebase.workspace.client-secret (or DATABRICKS_CLIENT_SECRET) "
+				+ "is not set, but lakebase.workspace.client-id (or DATABRICKS_CLIENT_ID) is");
+		assertThat(report.getAction()).startsWith("Set lakebase.workspace.client-secret (or DATABRICKS_CLIENT_SECRET)");
 	}
 
 	@Test
@@ -293,33 +316,52 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 	}
 
 	@Test
-	void tlsVerifiedAgainstTheJvmTrustStoreRefusesTheEmulatorsCertificate(CapturedOutput output) {
-		// The JVM trust store holds public CAs, not the CA the local Lakebase made at start.
-		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=verify-full");
+	void theDefaultTlsSendsNoPasswordToAServerItCannotVerify(CapturedOutput output) {
+		// No lakebase.ssl.* at all: verify-full against the JVM trust store, which holds public CAs,
+		// not the CA the local Lakebase made at start (as for a man in the middle's certificate).
+		Map<String, String> properties = properties(SERVICE_PRINCIPAL);
+		properties.remove("lakebase.ssl.root-cert");
+		long passwords = lakebase.get().stats().passwordsReceived();
+		FailureAnalysis report = startFails(output, properties);
 		assertThat(report.getDescription()).startsWith("The TLS certificate of Lakebase " + LocalLakebase.DEFAULT_ENDPOINT
 				+ " at 127.0.0.1:" + lakebase.get().port() + " is not signed by any CA of the JVM trust store")
-			.contains("unable to find valid certification path");
+			.contains("lakebase.ssl.mode=verify-full verifies it", "unable to find valid certification path");
 		assertThat(report.getAction()).contains("set lakebase.ssl.root-cert to that CA's PEM file",
-				"javax.net.ssl.trustStore");
+				"javax.net.ssl.trustStore", "No credential was sent");
+		assertThat(lakebase.get().stats().passwordsReceived()).isEqualTo(passwords);
 	}
 
 	@Test
 	void tlsVerifiedAgainstAnotherCaIsRefused(CapturedOutput output) throws Exception {
 		Path otherCa = home.resolve("public-ca.pem");
 		Files.writeString(otherCa, TestCertificates.aPublicCaOfTheJvm());
-		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=verify-full",
-				"lakebase.ssl.root-cert=" + otherCa);
+		long passwords = lakebase.get().stats().passwordsReceived();
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.root-cert=" + otherCa);
 		assertThat(report.getDescription())
 			.contains("is not signed by the CA in lakebase.ssl.root-cert=" + otherCa, "certification path");
+		assertThat(lakebase.get().stats().passwordsReceived()).isEqualTo(passwords);
+	}
+
+	@Test
+	void requireWithAnotherCasRootCertificateVerifiesTheCaAndSendsNoPassword(CapturedOutput output) throws Exception {
+		Path otherCa = home.resolve("public-ca.pem");
+		Files.writeString(otherCa, TestCertificates.aPublicCaOfTheJvm());
+		long passwords = lakebase.get().stats().passwordsReceived();
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=require",
+				"lakebase.ssl.root-cert=" + otherCa);
+		assertThat(report.getDescription()).contains("is not signed by the CA in lakebase.ssl.root-cert=" + otherCa,
+				"lakebase.ssl.mode=require (with lakebase.ssl.root-cert: verify-ca) verifies it");
+		assertThat(report.getAction()).contains("lakebase.ssl.root-cert", "javax.net.ssl.trustStore");
+		assertThat(lakebase.get().stats().passwordsReceived()).isEqualTo(passwords);
 	}
 
 	@Test
 	void tlsRootCertificateFileThatDoesNotExist(CapturedOutput output) {
 		Path missing = home.resolve("no-such-ca.pem");
-		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=verify-full",
-				"lakebase.ssl.root-cert=" + missing);
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.root-cert=" + missing);
 		assertThat(report.getDescription())
-			.startsWith("The root certificate file lakebase.ssl.root-cert=" + missing + " does not exist");
+			.startsWith("The root certificate file lakebase.ssl.root-cert=" + missing + " does not exist")
+			.contains("(lakebase.ssl.mode=verify-full)");
 		assertThat(report.getAction()).startsWith("Set lakebase.ssl.root-cert to a readable PEM file");
 	}
 
@@ -396,6 +438,135 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 		assertThat(report.getDescription()).contains("Could not obtain a database credential for "
 				+ LocalLakebase.DEFAULT_ENDPOINT + " within PT3S");
 		assertThat(report.getAction()).contains("lakebase.startup-timeout", "lakebase.fail-fast=false");
+	}
+
+	@Test
+	void aPlainHttpWorkspaceUrlOfARemoteHost(CapturedOutput output) {
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL),
+				"lakebase.workspace.host=http://workspace.example.invalid");
+		assertThat(report.getDescription()).contains(
+				"Invalid value 'http://workspace.example.invalid' for configuration property 'lakebase.workspace.host'",
+				"plain http to a host that is not a loopback address", "clear text", "https://", "DATABRICKS_HOST");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "lakebase.host=127.0.0.1?sslmode=disable", "lakebase.host=db.example.com:5432",
+			"lakebase.host=db.example.com/x?sslfactory=org.postgresql.ssl.NonValidatingFactory",
+			"lakebase.host=jdbc:postgresql://db.example.com", "lakebase.read-only.host=replica.example.com&sslmode=disable" })
+	void hostsThatAreNotHostNames(String property, CapturedOutput output) {
+		String name = property.substring(0, property.indexOf('='));
+		String value = property.substring(property.indexOf('=') + 1);
+		long requestsBefore = lakebase.get().stats().requestsBy(SERVICE_PRINCIPAL.name());
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), property);
+		assertThat(report.getDescription()).contains(
+				"Invalid value '" + value + "' for configuration property '" + name + "'",
+				"is not a host name or IP address", "Set only the host name");
+		assertThat(lakebase.get().stats().requestsBy(SERVICE_PRINCIPAL.name())).isEqualTo(requestsBefore);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "projects/local/branches/main/endpoints/primary?x=1",
+			"projects/local/branches/../endpoints/primary", "projects/local/branches/main/endpoints/pri mary",
+			"projects/local/branches/main/endpoints/primary#x", "projects/local/branches/main/endpoints/%2e%2e" })
+	void endpointNamesOutsideLakebasesGrammarAreRefusedBeforeAnyRequest(String endpoint, CapturedOutput output) {
+		long requestsBefore = lakebase.get().stats().requestsBy(SERVICE_PRINCIPAL.name());
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.endpoint=" + endpoint);
+		assertThat(report.getDescription()).contains("for configuration property 'lakebase.endpoint'",
+				"letters, digits, hyphens and underscores");
+		assertThat(lakebase.get().stats().requestsBy(SERVICE_PRINCIPAL.name())).isEqualTo(requestsBefore);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "spring.datasource.hikari.data-source-properties.sslfactory=org.postgresql.ssl.NonValidatingFactory",
+			"spring.datasource.hikari.data-source-properties.sslmode=disable",
+			"spring.datasource.hikari.data-source-properties.sslhostnameverifier=com.example.AnyHost",
+			"spring.datasource.hikari.data-source-properties.sslrootcert=/tmp/other.pem",
+			"spring.datasource.hikari.data-source-properties.ssl=false" })
+	void tlsSetThroughHikariDataSourcePropertiesIsRefused(String property, CapturedOutput output) {
+		String name = property.substring(0, property.indexOf('='));
+		long passwords = lakebase.get().stats().passwordsReceived();
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), property);
+		assertThat(report.getDescription()).startsWith(name + " ('").contains("sets TLS beside lakebase.ssl.*");
+		assertThat(report.getAction()).startsWith("Remove " + name).contains("lakebase.ssl.mode", "lakebase.ssl.root-cert");
+		// Refused before the startup check logs in.
+		assertThat(lakebase.get().stats().passwordsReceived()).isEqualTo(passwords);
+	}
+
+	@Test
+	void tlsSetThroughTheReadReplicasHikariPropertiesIsRefused(CapturedOutput output) {
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL),
+				"lakebase.read-only.host=" + lakebase.get().host(),
+				"lakebase.read-only.hikari.data-source-properties.sslpassword=key-s3cr3t");
+		assertThat(report.getDescription())
+			.startsWith("lakebase.read-only.hikari.data-source-properties.sslpassword ('******'");
+		assertThat(output.getAll()).doesNotContain("key-s3cr3t");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "yes", "on", "1", "TRUE ON" })
+	void lakebaseEnabledMustBeTrueOrFalse(String value, CapturedOutput output) {
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.enabled=" + value);
+		assertThat(report.getDescription()).contains(
+				"Invalid value '" + value + "' for configuration property 'lakebase.enabled'", "must be true or false");
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', quoteCharacter = '"', value = { "lakebase.port=0|The port 0 is not a TCP port",
+			"lakebase.port=70000|The port 70000 is not a TCP port",
+			"lakebase.startup-timeout=0s|The duration PT0S is not positive",
+			"lakebase.workspace.http-timeout=-1s|The duration PT-1S is not positive",
+			"lakebase.credential.fetch-timeout=0s|The duration PT0S is not positive",
+			"lakebase.credential.refresh-before=-5m|The duration PT-5M is not positive",
+			"management.health.lakebase.timeout=0s|The duration PT0S is not positive",
+			"lakebase.ssl.cert=/etc/ssl/client.pem|A client certificate is set without its private key",
+			"lakebase.ssl.key=/etc/ssl/client.key|A private key is set without its client certificate",
+			"lakebase.schema=orders;drop table notes|is not a PostgreSQL schema name",
+			"lakebase.schema=no_such_schema|no_such_schema does not exist in database 'databricks_postgres'",
+			"lakebase.credential.ttl=0s|The duration PT0S is not positive",
+			"lakebase.ssl.mode=verify|'verify' is not an SSL mode for lakebase.ssl.mode" })
+	void badValuesAreRefusedByName(String property, String reason, CapturedOutput output) {
+		String name = property.substring(0, property.indexOf('='));
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), property);
+		assertThat(report.getDescription()).contains(name, reason);
+		// A report, not a stack trace puzzle.
+		assertThat(report.getDescription() + report.getAction()).doesNotContain("Exception", "Update your application's");
+	}
+
+	@Test
+	void anUnknownSslModeListsTheModes(CapturedOutput output) {
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.ssl.mode=verify");
+		assertThat(report.getDescription()).startsWith("'verify' is not an SSL mode for lakebase.ssl.mode (from ")
+			.endsWith("The modes are disable, allow, prefer, require, verify-ca, verify-full.");
+		assertThat(report.getAction()).startsWith("Remove lakebase.ssl.mode to use verify-full");
+	}
+
+	@Test
+	void aCredentialLifetimeForAProvisionedInstance(CapturedOutput output) {
+		Map<String, String> properties = properties(SERVICE_PRINCIPAL);
+		properties.remove("lakebase.endpoint");
+		FailureAnalysis report = startFails(output, properties, "lakebase.instance=" + LocalLakebase.DEFAULT_INSTANCE,
+				"lakebase.credential.ttl=30m");
+		assertThat(report.getDescription()).contains(
+				"Invalid value '30m' for configuration property 'lakebase.credential.ttl'",
+				"applies to Autoscaling endpoints only", "Remove lakebase.credential.ttl");
+	}
+
+	@Test
+	void aMisspelledPropertyGetsOneWarningNamingTheClosestOne(CapturedOutput output) {
+		int start = output.getAll().length();
+		Map<String, Object> all = new LinkedHashMap<>(properties(SERVICE_PRINCIPAL));
+		all.put("lakebase.ssl.mod", "require");
+		all.put("lakebase.read-only.hikari.maximum-pool-size", "3");
+		all.put("spring.main.banner-mode", "off");
+		new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
+			.registerShutdownHook(false)
+			.properties(all)
+			.run()
+			.close();
+		String printed = output.getAll().substring(start);
+		assertThat(printed.lines().filter((line) -> line.contains(" WARN ") && line.contains("is not a Lakebase property")))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("'lakebase.ssl.mod'", "did you mean 'lakebase.ssl.mode'"));
 	}
 
 	private Map<String, String> properties(Identity identity) {

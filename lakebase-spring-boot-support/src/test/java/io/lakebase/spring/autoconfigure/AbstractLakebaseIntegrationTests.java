@@ -106,6 +106,7 @@ public abstract class AbstractLakebaseIntegrationTests {
 		this.contextRunner
 			.withInitializer((context) -> TestPropertyValues
 				.of("lakebase.instance=" + LocalLakebase.DEFAULT_INSTANCE, "lakebase.port=" + lakebase.get().port(),
+						"lakebase.ssl.root-cert=" + lakebase.get().caCertificate(),
 						"lakebase.workspace.host=" + lakebase.get().workspaceUrl(),
 						"lakebase.workspace.token=" + USER.secret())
 				.applyTo(context))

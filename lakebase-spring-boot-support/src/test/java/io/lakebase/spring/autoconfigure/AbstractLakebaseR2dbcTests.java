@@ -1,7 +1,10 @@
 package io.lakebase.spring.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,6 +33,7 @@ import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -188,15 +193,73 @@ public abstract class AbstractLakebaseR2dbcTests {
 				.hasMessageContaining("lakebase.endpoint"));
 	}
 
+	@Test
+	void aPasswordInsideSpringR2dbcUrlIsMasked() {
+		contextRunner().withPropertyValues("spring.r2dbc.url=r2dbc:postgresql://app:r2-s3cr3t@localhost/other")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(ConflictingConnectionPropertiesException.class)
+				.hasMessageContaining("spring.r2dbc.url ('r2dbc:postgresql://app:******@localhost/other'")
+				.hasMessageNotContaining("r2-s3cr3t"));
+	}
+
+	@Test
+	void tlsSetThroughSpringR2dbcPropertiesIsRefused() {
+		contextRunner().withPropertyValues("spring.r2dbc.properties.sslMode=disable")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(ConflictingConnectionPropertiesException.class)
+				.hasMessageContaining("spring.r2dbc.properties.sslMode ('disable'")
+				.hasMessageContaining("sets TLS beside lakebase.ssl.*"));
+	}
+
+	@Test
+	void theDefaultTlsSendsNoPasswordOverR2dbcToAServerItCannotVerify() {
+		// No root certificate: verify-full against the JVM trust store, which does not hold the
+		// emulator's CA. The startup check (JDBC) is off, so that R2DBC makes the first login.
+		contextRunner(withoutRootCertificate()).withPropertyValues("lakebase.fail-fast=false").run((context) -> {
+			long passwords = lakebase.get().stats().passwordsReceived();
+			ConnectionFactory connections = context.getBean(ConnectionFactory.class);
+			assertThatException().isThrownBy(() -> query(connections, "select 1::text").block(Duration.ofSeconds(30)))
+				.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("unable to find valid certification path"));
+			assertThat(lakebase.get().stats().passwordsReceived()).isEqualTo(passwords);
+		});
+	}
+
+	@Test
+	void requireWithAnotherCasRootCertificateSendsNoPasswordOverR2dbc(@TempDir Path directory) throws Exception {
+		Path otherCa = Files.writeString(directory.resolve("other-ca.pem"), TestCertificates.aPublicCaOfTheJvm());
+		contextRunner(withoutRootCertificate())
+			.withPropertyValues("lakebase.ssl.mode=require", "lakebase.ssl.root-cert=" + otherCa, "lakebase.fail-fast=false")
+			.run((context) -> {
+				long passwords = lakebase.get().stats().passwordsReceived();
+				ConnectionFactory connections = context.getBean(ConnectionFactory.class);
+				assertThatException().isThrownBy(() -> query(connections, "select 1::text").block(Duration.ofSeconds(30)))
+					.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("SSLHandshakeException"));
+				assertThat(lakebase.get().stats().passwordsReceived()).isEqualTo(passwords);
+			});
+	}
+
 	private ApplicationContextRunner contextRunner() {
 		return contextRunner(lakebase.get());
 	}
 
 	private ApplicationContextRunner contextRunner(LocalLakebase local) {
+		return contextRunner(local.springProperties());
+	}
+
+	private ApplicationContextRunner contextRunner(Map<String, String> properties) {
 		return new ApplicationContextRunner().withConfiguration(this.line.lakebaseDataSource())
 			.withConfiguration(this.line.lakebaseR2dbc())
 			.withConfiguration(AutoConfigurations.of(this.line.lakebaseHealth()))
-			.withInitializer((context) -> TestPropertyValues.of(local.springProperties()).applyTo(context));
+			.withInitializer((context) -> TestPropertyValues.of(properties).applyTo(context));
+	}
+
+	// The local Lakebase without its CA: what a server no trusted CA signed looks like.
+	private static Map<String, String> withoutRootCertificate() {
+		Map<String, String> properties = new LinkedHashMap<>(lakebase.get().springProperties());
+		properties.remove("lakebase.ssl.root-cert");
+		return properties;
 	}
 
 	static Mono<String> query(ConnectionFactory connections, String sql) {

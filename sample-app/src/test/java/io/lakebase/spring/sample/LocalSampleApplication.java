@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseMain;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
@@ -19,6 +20,8 @@ public final class LocalSampleApplication {
 
 	public static void main(String[] args) {
 		LocalLakebase lakebase = LocalLakebase.start();
+		// Where the local Lakebase listens, and how to reach it with psql or another client.
+		System.out.println(LocalLakebaseMain.describe(lakebase));
 		Map<String, Object> properties = new LinkedHashMap<>(lakebase.springProperties());
 		// The local project's read replica serves the read-only transactions (listing and getting notes).
 		properties.putAll(lakebase.readOnlySpringProperties());

@@ -34,6 +34,7 @@ class SampleAotIT {
 	void startsInAotModeAndServes() throws Exception {
 		List<String> arguments = new ArrayList<>();
 		lakebase.get().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
+		arguments.add("--management.endpoint.health.show-details=always");
 		arguments.add("--server.port=0");
 		arguments.add("--server.address=127.0.0.1");
 		try (ForkedSample sample = ForkedSample.start(List.of("-Dspring.aot.enabled=true"), arguments, Map.of())) {

@@ -1,13 +1,8 @@
 package io.lakebase.spring.sample;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code lakebase.ssl.mode=verify-full} without {@code lakebase.ssl.root-cert} verifies the server
+ * The default TLS settings ({@code verify-full}, no {@code lakebase.ssl.root-cert}) verify the server
  * against the JVM's trust store: here, in a JVM of its own whose trust store
  * ({@code -Djavax.net.ssl.trustStore}) holds the local Lakebase's CA, the sample starts UP, its
  * pool and its health check logging in with the certificate verified.
@@ -36,23 +31,17 @@ class SampleJvmTrustStoreTests {
 
 	@Test
 	void verifyFullTrustsWhatTheJvmTrustStoreTrusts(@TempDir Path directory) throws Exception {
-		Path trustStore = directory.resolve("truststore.p12");
-		char[] password = "changeit".toCharArray();
-		KeyStore store = KeyStore.getInstance("PKCS12");
-		store.load(null, password);
-		try (InputStream ca = Files.newInputStream(lakebase.get().caCertificate())) {
-			store.setCertificateEntry("lakebase-local-ca", CertificateFactory.getInstance("X.509").generateCertificate(ca));
-		}
-		try (OutputStream out = Files.newOutputStream(trustStore)) {
-			store.store(out, password);
-		}
 		List<String> arguments = new ArrayList<>();
-		lakebase.get().springProperties().forEach((name, value) -> arguments.add("--" + name + "=" + value));
-		arguments.add("--lakebase.ssl.mode=verify-full");
+		// No lakebase.ssl.* at all: the default, verify-full, against the JVM trust store.
+		lakebase.get().springProperties().forEach((name, value) -> {
+			if (!name.startsWith("lakebase.ssl.")) {
+				arguments.add("--" + name + "=" + value);
+			}
+		});
+		arguments.add("--management.endpoint.health.show-details=always");
 		arguments.add("--server.port=0");
 		arguments.add("--server.address=127.0.0.1");
-		List<String> jvm = List.of("-Djavax.net.ssl.trustStore=" + trustStore,
-				"-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12");
+		List<String> jvm = TrustStores.jvmOptionsTrusting(lakebase.get().caCertificate(), directory);
 		try (ForkedSample sample = ForkedSample.start(jvm, arguments, Map.of())) {
 			HttpResponse<String> health = this.http.send(JsonRequests.of("GET", sample.url() + "/actuator/health", null),
 					HttpResponse.BodyHandlers.ofString());

@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pools. That reads take the replica's path shows when it goes down: they fall back to the primary,
  * counted, while writes never do.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "management.endpoint.health.show-details=always")
 class SampleReadReplicaTests {
 
 	@RegisterExtension

@@ -2,6 +2,8 @@ package io.lakebase.spring.sample;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import com.zaxxer.hikari.HikariDataSource;
@@ -17,9 +21,11 @@ import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import io.lakebase.jdbc.LakebaseCredential;
 import io.lakebase.jdbc.LakebaseCredentialListener;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,6 +51,9 @@ class SecretLeakScanTests {
 
 	private static final Identity USER = Identity.user("alan@example.com", "dapi0123456789abcdef0123456789abcdef");
 
+	// The start of a JWT (a base64url JSON object): any credential or access token, or a piece of one.
+	private static final Pattern JWT_FRAGMENT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}");
+
 	// Endpoints not fetched: a heap dump holds every secret of the process by nature, and the
 	// others change the application or stream.
 	private static final Set<String> NOT_FETCHED = Set.of("heapdump", "shutdown", "logfile", "self");
@@ -55,7 +64,15 @@ class SecretLeakScanTests {
 		.identity(USER)
 		.tokenLifetime(Duration.ofSeconds(4)));
 
+	private static Path debugConfigFile;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	@BeforeAll
+	static void databricksConfigFile(@TempDir Path directory) throws Exception {
+		debugConfigFile = Files.writeString(directory.resolve("databrickscfg"),
+				"[DEFAULT]\ndebug_truncate_bytes = 100000\n");
+	}
 
 	static List<Identity> identities() {
 		return List.of(SERVICE_PRINCIPAL, USER);
@@ -81,10 +98,15 @@ class SecretLeakScanTests {
 		}
 		assertThat(databaseTokens).as("database credentials obtained").hasSizeGreaterThanOrEqualTo(3);
 		List<String> secrets = new ArrayList<>(databaseTokens);
-		// The SDK's own DEBUG log shows the first 96 bytes of every string it receives: a token's
-		// header and first claims, never its signature, which is what makes it a credential.
-		databaseTokens.forEach((token) -> secrets.add(token.substring(token.lastIndexOf('.') + 1)));
+		// Whole tokens, and their fragments: the first bytes (which the SDK's DEBUG log would show of
+		// each field) and the signature.
+		databaseTokens.forEach((token) -> {
+			secrets.add(token.substring(0, 40));
+			secrets.add(token.substring(token.lastIndexOf('.') + 1));
+		});
 		secrets.add(identity.secret());
+		assertThat(JWT_FRAGMENT.matcher(output.getAll()).results().map(MatchResult::group)).as("token fragments printed")
+			.isEmpty();
 		for (String secret : secrets) {
 			assertThat(output.getAll()).as("printed output").doesNotContain(secret);
 			for (String response : served) {
@@ -102,12 +124,16 @@ class SecretLeakScanTests {
 		properties.remove("lakebase.workspace.client-secret");
 		properties.put("logging.level.io.lakebase", "trace");
 		properties.put("logging.level.com.databricks", "debug");
+		properties.put("logging.level.com.databricks.sdk.core.ApiClient", "debug");
 		List<String> arguments = new ArrayList<>();
 		properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));
 		arguments.add("--lakebase.workspace.client-secret=" + SERVICE_PRINCIPAL.secret());
 		String json = "{\"lakebase\":{\"workspace\":{\"client-secret\":\"" + SERVICE_PRINCIPAL.secret() + "\"}}}";
 		List<String> served = new ArrayList<>();
-		try (ForkedSample sample = ForkedSample.start(List.of(), arguments, Map.of("SPRING_APPLICATION_JSON", json))) {
+		// And the SDK's own switch that would print whole response fields (tokens) at DEBUG.
+		Map<String, String> environment = Map.of("SPRING_APPLICATION_JSON", json, "DATABRICKS_DEBUG_TRUNCATE_BYTES",
+				"100000");
+		try (ForkedSample sample = ForkedSample.start(List.of(), arguments, environment)) {
 			String base = sample.url();
 			served.add(send("POST", base + "/notes", "{\"title\":\"forked\",\"body\":\"b\"}").body());
 			served.addAll(fetchActuatorEndpoints(base));
@@ -126,6 +152,11 @@ class SecretLeakScanTests {
 				assertThat(response).as("actuator response").doesNotContain(SERVICE_PRINCIPAL.secret());
 			}
 			assertThat(sample.output()).as("printed output").doesNotContain(SERVICE_PRINCIPAL.secret());
+			assertThat(sample.output()).as("the SDK's DEBUG log of the credential call")
+				.contains("> POST /api/2.0/postgres/credentials");
+			assertThat(JWT_FRAGMENT.matcher(sample.output()).results().map(MatchResult::group))
+				.as("token fragments printed")
+				.isEmpty();
 		}
 	}
 
@@ -150,6 +181,8 @@ class SecretLeakScanTests {
 				identity.isServicePrincipal() ? "leak_scan_principal" : "leak_scan_user");
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("logging.level.root", "debug");
+		// A Databricks configuration file asking the SDK to log whole response fields at DEBUG.
+		properties.put("lakebase.workspace.config-file", debugConfigFile.toString());
 		// The test's own HTTP client: not part of the application, and very chatty.
 		properties.put("logging.level.jdk.internal.httpclient", "info");
 		for (String logger : List.of("io.lakebase", "com.databricks", "org.postgresql", "com.zaxxer",

@@ -2,6 +2,8 @@ package io.lakebase.spring.autoconfigure.health;
 
 import java.time.Duration;
 
+import io.lakebase.spring.autoconfigure.LakebaseProperties;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -22,6 +24,16 @@ public class LakebaseHealthIndicatorProperties {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	/**
+	 * Returns the timeout, checked.
+	 * @return the timeout
+	 * @throws org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException
+	 * when it is not positive
+	 */
+	public Duration checkedTimeout() {
+		return LakebaseProperties.positive("management.health.lakebase.timeout", this.timeout, "2s");
 	}
 
 }

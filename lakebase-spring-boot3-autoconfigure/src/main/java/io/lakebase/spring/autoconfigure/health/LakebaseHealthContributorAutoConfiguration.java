@@ -27,7 +27,7 @@ public final class LakebaseHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "lakebaseHealthIndicator", "lakebaseHealthContributor" })
 	LakebaseHealthIndicator lakebaseHealthIndicator(LakebaseDataSources dataSources,
 			LakebaseHealthIndicatorProperties properties) {
-		return new LakebaseHealthIndicator(dataSources, properties.getTimeout());
+		return new LakebaseHealthIndicator(dataSources, properties.checkedTimeout());
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseMain;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
@@ -19,6 +20,8 @@ public final class LocalReactiveSampleApplication {
 
 	public static void main(String[] args) {
 		LocalLakebase lakebase = LocalLakebase.start();
+		// Where the local Lakebase listens, and how to reach it with psql or another client.
+		System.out.println(LocalLakebaseMain.describe(lakebase));
 		Map<String, Object> properties = new LinkedHashMap<>(lakebase.springProperties());
 		SpringApplication application = new SpringApplication(ReactiveSampleApplication.class);
 		// Ahead of application.yml, whose placeholders stand for a real workspace.

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * side, never a secret.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.r2dbc.pool.max-life-time=1s", "spring.r2dbc.pool.initial-size=1" })
+		properties = { "spring.r2dbc.pool.max-life-time=1s", "spring.r2dbc.pool.initial-size=1",
+				"management.endpoint.health.show-details=always" })
 class ReactiveSampleApplicationTests {
 
 	@RegisterExtension
