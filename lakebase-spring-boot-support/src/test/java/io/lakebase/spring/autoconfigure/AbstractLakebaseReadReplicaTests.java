@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConnector;
-import io.lakebase.jdbc.ReadReplicaDataSource;
+import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -158,7 +158,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 			assertThat(work.readOnly(SESSION_KIND)).isEqualTo("off");
 			assertThat(work.readOnly("select current_setting('transaction_read_only')")).isEqualTo("on");
 			assertThat(work.readWrite("select 'writes still work'")).isEqualTo("writes still work");
-			ReadReplicaDataSource.Status routing = context.getBean(LakebaseDataSources.class)
+			ReadReplicaRoutingDataSource.Status routing = context.getBean(LakebaseDataSources.class)
 				.readOnly()
 				.orElseThrow()
 				.status();
