@@ -12,6 +12,8 @@ import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
+
 /**
  * Routes the application's work by transaction: read-only transactions
  * ({@code @Transactional(readOnly = true)}, or {@code Connection.setReadOnly(true)} before the
@@ -19,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * the primary, through the core's {@link ReadReplicaRoutingDataSource}, which decides again at
  * each transaction boundary of a connection held across transactions (JPA's open-in-view).
  */
-final class LakebaseReadOnlyRouting {
+final class LakebaseReadOnlyRouting implements DisposableBean {
 
 	/** The PgJDBC property that makes a read-only connection refuse auto-commit writes too. */
 	static final String READ_ONLY_MODE = "readOnlyMode";
@@ -35,6 +37,8 @@ final class LakebaseReadOnlyRouting {
 	private final LakebaseDataSources dataSources;
 
 	private volatile @Nullable ReadReplicaRoutingDataSource routing;
+
+	private volatile @Nullable HikariDataSource primary;
 
 	LakebaseReadOnlyRouting(LakebaseConnector replicaConnector, HikariDataSource replicaPool, boolean fallback,
 			Duration retryAfter, LakebaseDataSources dataSources) {
@@ -85,8 +89,22 @@ final class LakebaseReadOnlyRouting {
 			.name(this.replicaConnector.settings().target().toString())
 			.build();
 		this.routing = routing;
+		this.primary = primary;
 		this.dataSources.readOnly(routing, this.replicaConnector);
 		return routing;
+	}
+
+	/**
+	 * Closes the primary pool: the {@code dataSource} bean is the routing, which has nothing to
+	 * close, so Spring would leave the pool it replaced open. The replica's pool is a bean of its
+	 * own.
+	 */
+	@Override
+	public void destroy() {
+		HikariDataSource routed = this.primary;
+		if (routed != null) {
+			routed.close();
+		}
 	}
 
 	/**

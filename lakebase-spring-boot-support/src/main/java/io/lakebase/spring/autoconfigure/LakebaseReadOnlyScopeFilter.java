@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -20,22 +21,21 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class LakebaseReadOnlyScopeFilter extends OncePerRequestFilter implements Ordered {
 
-	/** Early, after Spring Boot's own request wrappers and before security. */
+	/** Early: before Spring Security and the application's own filters. */
 	static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 50;
 
 	// Looked up at the first request: the web server, which creates filters, starts before the
 	// data source and the replica's connector, whose startup checks must not run that early.
-	private final ObjectProvider<LakebaseReadOnlyRouting> routing;
+	private final SingletonSupplier<LakebaseReadOnlyRouting> routing;
 
 	LakebaseReadOnlyScopeFilter(ObjectProvider<LakebaseReadOnlyRouting> routing) {
-		this.routing = routing;
+		this.routing = SingletonSupplier.of(routing::getObject);
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		LakebaseReadOnlyRouting readOnly = this.routing.getIfAvailable();
-		ReadReplicaRoutingDataSource.Scope scope = (readOnly != null) ? readOnly.openScope() : null;
+		ReadReplicaRoutingDataSource.Scope scope = this.routing.obtain().openScope();
 		try {
 			chain.doFilter(request, response);
 		}
