@@ -163,7 +163,13 @@ final class RoutingConnection implements InvocationHandler {
 				return RoutedStatement.wrap(this, target, method, args, statement);
 			default:
 		}
-		return invoke(method, use().connection, args);
+		Physical target = use();
+		if (!this.autoCommit) {
+			// Driver work the statements do not see (metadata queries, savepoints, an unwrapped
+			// PGConnection's COPY): the transaction counts as begun, so that the connection stays.
+			target.inTransaction = true;
+		}
+		return invoke(method, target.connection, args);
 	}
 
 	Connection proxy() {
@@ -245,8 +251,8 @@ final class RoutingConnection implements InvocationHandler {
 
 	private void endTransaction(boolean commit) throws SQLException {
 		Physical current = this.physical;
-		if (current == null || !current.inTransaction) {
-			// Nothing ran since the last boundary: nothing to commit or roll back.
+		if (current == null || current.connection.getAutoCommit()) {
+			// Nothing borrowed, or nothing to end: the connection commits each statement itself.
 			return;
 		}
 		current.inTransaction = false;
@@ -396,6 +402,13 @@ final class RoutingConnection implements InvocationHandler {
 		this.physical = null;
 		if (current != null) {
 			current.connection.abort(executor);
+			// Given back, so that the pool forgets it.
+			try {
+				current.connection.close();
+			}
+			catch (SQLException ex) {
+				// Aborted: the pool evicts it.
+			}
 		}
 	}
 

@@ -327,6 +327,20 @@ class ReadReplicaRoutingDataSourceTests {
 	}
 
 	@Test
+	void aCommitReachesTheDriverAfterWorkTheStatementsDidNotSee() throws Exception {
+		try (Connection connection = this.routing.getConnection()) {
+			connection.setAutoCommit(false);
+			// An unwrapped driver connection (PgJDBC's COPY, say) works behind the statements' back.
+			assertThat(connection.isWrapperFor(org.postgresql.PGConnection.class)).isFalse();
+			connection.setReadOnly(true);
+			connection.commit();
+			assertThat(this.primary.last().calls).containsSubsequence("isWrapperFor(interface org.postgresql.PGConnection)",
+					"setReadOnly(true)", "commit");
+		}
+		assertThat(this.replica.asked.get()).isZero();
+	}
+
+	@Test
 	void unwrapReachesThePrimaryPool() throws Exception {
 		assertThat(this.routing.unwrap(StubPool.class)).isSameAs(this.primary);
 		assertThat(this.routing.isWrapperFor(StubPool.class)).isTrue();

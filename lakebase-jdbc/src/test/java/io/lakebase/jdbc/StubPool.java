@@ -115,6 +115,8 @@ final class StubPool implements DataSource {
 								return statement(null);
 							case "unwrap":
 								return proxy;
+							case "isWrapperFor":
+								return false;
 							default:
 								return null;
 						}
