@@ -61,6 +61,12 @@ public final class LocalLakebase implements AutoCloseable {
 	/** The PostgreSQL image of {@link Builder#postgresContainer()}: the major Lakebase runs. */
 	public static final String DEFAULT_POSTGRES_IMAGE = "postgres:17";
 
+	/**
+	 * The setting every session has, naming the host its client dialled:
+	 * {@code SELECT current_setting('lakebase_local.host')} tells which compute serves it.
+	 */
+	public static final String HOST_SETTING = "lakebase_local.host";
+
 	private static final String HOST = Hosts.PRIMARY;
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalLakebase.class);

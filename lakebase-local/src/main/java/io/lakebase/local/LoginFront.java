@@ -39,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  * session's compute by the local address the client connected to. Sessions on a read-only address
  * start with {@code default_transaction_read_only=on}, so that writes fail with {@code 25006} as on
  * a hot standby; unlike a standby, a session may still {@code SET default_transaction_read_only =
- * off}, and it reads the primary's data at once, as all hosts share one database.
+ * off}, and it reads the primary's data at once, as all hosts share one database. Every session
+ * has {@code lakebase_local.host} set to the host the client dialled, so that a test can tell
+ * which compute served a statement.
  */
 final class LoginFront implements AutoCloseable {
 
@@ -314,8 +316,8 @@ final class LoginFront implements AutoCloseable {
 			}
 			else if ((code >>> 16) == PROTOCOL_3) {
 				Map<String, String> parameters = parseParameters(body);
-				session.startupPacket = this.hosts.isReadOnly(session.host) ? readOnlyStartupPacket(code, parameters)
-						: ByteBuffer.allocate(length).putInt(length).putInt(code).put(body).array();
+				session.startupPacket = backendStartupPacket(code, parameters, session.host,
+						this.hosts.isReadOnly(session.host));
 				return parameters;
 			}
 			else {
@@ -326,15 +328,22 @@ final class LoginFront implements AutoCloseable {
 	}
 
 	/**
-	 * The client's startup packet with {@code default_transaction_read_only=on}, which the server
+	 * The client's startup packet with {@code lakebase_local.host} set to the host the client
+	 * dialled (so that {@code current_setting('lakebase_local.host')} tells which compute serves a
+	 * session) and, on a read-only host, {@code default_transaction_read_only=on}, which the server
 	 * applies after the client's own {@code options}, so that the session starts read-only.
 	 */
-	private static byte[] readOnlyStartupPacket(int code, Map<String, String> parameters) {
-		Map<String, String> readOnly = new LinkedHashMap<>(parameters);
-		readOnly.remove("default_transaction_read_only");
-		readOnly.put("default_transaction_read_only", "on");
+	private static byte[] backendStartupPacket(int code, Map<String, String> parameters, String host,
+			boolean readOnly) {
+		Map<String, String> backend = new LinkedHashMap<>(parameters);
+		backend.remove(LocalLakebase.HOST_SETTING);
+		backend.put(LocalLakebase.HOST_SETTING, host);
+		if (readOnly) {
+			backend.remove("default_transaction_read_only");
+			backend.put("default_transaction_read_only", "on");
+		}
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
-		readOnly.forEach((key, value) -> {
+		backend.forEach((key, value) -> {
 			body.writeBytes(key.getBytes(StandardCharsets.UTF_8));
 			body.write(0);
 			body.writeBytes(value.getBytes(StandardCharsets.UTF_8));

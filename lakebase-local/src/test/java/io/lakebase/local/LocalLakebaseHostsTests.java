@@ -165,6 +165,22 @@ class LocalLakebaseHostsTests {
 	}
 
 	@Test
+	void everySessionNamesTheHostItsClientDialled() throws Exception {
+		String token = token();
+		for (String host : List.of(PRIMARY_HOST, REPLICA_HOST, PRIMARY_READ_ONLY_HOST)) {
+			Properties properties = properties(token);
+			// A client's own value does not hide the host.
+			properties.setProperty("options", "-c lakebase_local.host=elsewhere");
+			try (Connection connection = DriverManager.getConnection(url(host), properties);
+					Statement statement = connection.createStatement();
+					ResultSet result = statement.executeQuery("SELECT current_setting('lakebase_local.host')")) {
+				assertThat(result.next()).isTrue();
+				assertThat(result.getString(1)).as(host).isEqualTo(host);
+			}
+		}
+	}
+
+	@Test
 	void aClientsStartupOptionsCannotTurnReadOnlyOff() throws Exception {
 		Properties properties = properties(token());
 		properties.setProperty("options", "-c default_transaction_read_only=off");

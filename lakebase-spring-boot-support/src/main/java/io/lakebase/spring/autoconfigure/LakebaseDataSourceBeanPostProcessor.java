@@ -23,8 +23,8 @@ import org.springframework.core.env.Environment;
  * connections are renewed well within Lakebase's limits. After the startup check
  * ({@code lakebase.fail-fast}), which the connector ran before the pool existed, it starts the
  * pool, so that the first request finds connections ready. With {@code lakebase.read-only.*}, the
- * bean becomes the routing data source over the primary pool and the replica's
- * ({@link LakebaseReadOnlyRouting}).
+ * primary's logins get PgJDBC's {@code readOnlyMode=always} and the bean becomes the routing data
+ * source over the primary pool and the replica's ({@link LakebaseReadOnlyRouting}).
  */
 final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, PriorityOrdered {
 
@@ -59,6 +59,10 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 			boolean failFast = binder.bind("lakebase.fail-fast", Boolean.class).orElse(true);
 			if (!failFast && !binder.bind("spring.datasource.hikari.initialization-fail-timeout", Long.class).isBound()) {
 				dataSource.setInitializationFailTimeout(-1);
+			}
+			LakebaseReadOnlyRouting routing = this.readOnlyRouting.getIfAvailable();
+			if (routing != null) {
+				routing.preparePrimary(dataSource);
 			}
 		}
 		return bean;

@@ -14,7 +14,7 @@ import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseCredentialSource;
 import io.lakebase.jdbc.LakebaseHealth;
 import io.lakebase.jdbc.LakebaseTarget;
-import io.lakebase.jdbc.ReadReplicaDataSource;
+import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -30,7 +30,9 @@ public final class LakebaseDataSources implements DisposableBean {
 
 	private @Nullable LakebaseConnector primary;
 
-	private @Nullable ReadReplicaDataSource readOnly;
+	private @Nullable ReadReplicaRoutingDataSource readOnly;
+
+	private @Nullable LakebaseConnector readOnlyConnector;
 
 	private @Nullable LakebaseConnector r2dbc;
 
@@ -43,8 +45,9 @@ public final class LakebaseDataSources implements DisposableBean {
 		this.primary = connector;
 	}
 
-	synchronized void readOnly(ReadReplicaDataSource readOnly) {
+	synchronized void readOnly(ReadReplicaRoutingDataSource readOnly, LakebaseConnector connector) {
 		this.readOnly = readOnly;
+		this.readOnlyConnector = connector;
 	}
 
 	synchronized void r2dbc(LakebaseConnector connector) {
@@ -88,7 +91,7 @@ public final class LakebaseDataSources implements DisposableBean {
 	 * Returns the routing of read-only work to the read replica.
 	 * @return the routing, when {@code lakebase.read-only.*} is set
 	 */
-	public synchronized Optional<ReadReplicaDataSource> readOnly() {
+	public synchronized Optional<ReadReplicaRoutingDataSource> readOnly() {
 		return Optional.ofNullable(this.readOnly);
 	}
 
@@ -119,12 +122,14 @@ public final class LakebaseDataSources implements DisposableBean {
 	 */
 	public Report check(Duration timeout) {
 		LakebaseConnector primaryConnector;
-		ReadReplicaDataSource readOnlyRouting;
+		ReadReplicaRoutingDataSource readOnlyRouting;
+		LakebaseConnector readOnlyConnector;
 		LakebaseConnector r2dbcConnector;
 		Map<String, LakebaseConnector> namedConnectors;
 		synchronized (this) {
 			primaryConnector = this.primary;
 			readOnlyRouting = this.readOnly;
+			readOnlyConnector = this.readOnlyConnector;
 			r2dbcConnector = this.r2dbc;
 			namedConnectors = new LinkedHashMap<>(this.named);
 		}
@@ -139,9 +144,9 @@ public final class LakebaseDataSources implements DisposableBean {
 				down.add("primary");
 			}
 		}
-		if (readOnlyRouting != null) {
-			LakebaseHealth health = readOnlyRouting.replicaConnector().health(left(deadline));
-			ReadReplicaDataSource.Status routing = readOnlyRouting.status();
+		if (readOnlyRouting != null && readOnlyConnector != null) {
+			LakebaseHealth health = readOnlyConnector.health(left(deadline));
+			ReadReplicaRoutingDataSource.Status routing = readOnlyRouting.status();
 			Map<String, Object> readOnlyDetails = component(health);
 			Map<String, Object> fallback = new LinkedHashMap<>();
 			fallback.put("enabled", routing.fallbackEnabled());

@@ -2,6 +2,7 @@ package io.lakebase.spring.autoconfigure;
 
 import java.time.Duration;
 
+import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import io.lakebase.jdbc.SslMode;
 import org.jspecify.annotations.Nullable;
 
@@ -205,6 +206,18 @@ public class LakebaseProperties {
 		 */
 		private boolean fallback = true;
 
+		/**
+		 * How long read-only transactions skip a read-only host that failed before one of them
+		 * tries it again; the others keep going to the primary meanwhile.
+		 */
+		private Duration retryAfter = ReadReplicaRoutingDataSource.DEFAULT_RETRY_AFTER;
+
+		/**
+		 * Whether, in a servlet web application, the read-only transactions of a request that
+		 * wrote go to the primary, so that the request reads what it wrote.
+		 */
+		private boolean readYourWrites = true;
+
 		public @Nullable String getEndpoint() {
 			return this.endpoint;
 		}
@@ -235,6 +248,22 @@ public class LakebaseProperties {
 
 		public void setFallback(boolean fallback) {
 			this.fallback = fallback;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			this.retryAfter = retryAfter;
+		}
+
+		public boolean isReadYourWrites() {
+			return this.readYourWrites;
+		}
+
+		public void setReadYourWrites(boolean readYourWrites) {
+			this.readYourWrites = readYourWrites;
 		}
 
 	}

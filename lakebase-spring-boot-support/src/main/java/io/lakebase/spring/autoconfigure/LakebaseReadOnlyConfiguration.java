@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -33,6 +34,7 @@ import org.springframework.util.StringUtils;
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnReadOnlyCondition.class)
+@Import(LakebaseReadOnlyWebConfiguration.class)
 class LakebaseReadOnlyConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(LakebaseReadOnlyConfiguration.class);
@@ -87,7 +89,14 @@ class LakebaseReadOnlyConfiguration {
 	LakebaseReadOnlyRouting lakebaseReadOnlyRouting(@Qualifier("lakebaseReadOnlyConnector") LakebaseConnector connector,
 			@Qualifier("lakebaseReadOnlyDataSource") HikariDataSource pool, LakebaseProperties properties,
 			LakebaseDataSources dataSources) {
-		return new LakebaseReadOnlyRouting(connector, pool, properties.getReadOnly().isFallback(), dataSources);
+		LakebaseProperties.ReadOnly readOnly = properties.getReadOnly();
+		Duration retryAfter = readOnly.getRetryAfter();
+		if (retryAfter.isNegative() || retryAfter.isZero()) {
+			throw LakebasePropertyFailures.of(new LakebaseConfigurationException("read-only.retry-after",
+					retryAfter.toString(), "The retry window of a failed read-only host must be positive",
+					"Set a positive duration, such as 5s."));
+		}
+		return new LakebaseReadOnlyRouting(connector, pool, readOnly.isFallback(), retryAfter, dataSources);
 	}
 
 	static LakebaseConnectionSettings readOnlySettings(LakebaseConnectionSettings primary,

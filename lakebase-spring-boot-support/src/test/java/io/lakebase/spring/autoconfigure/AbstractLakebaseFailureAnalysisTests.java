@@ -616,7 +616,10 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration(excludeName = { MigrationAutoConfigurations.FLYWAY_BOOT4,
 			MigrationAutoConfigurations.LIQUIBASE_BOOT4, MigrationAutoConfigurations.FLYWAY_BOOT3,
-			MigrationAutoConfigurations.LIQUIBASE_BOOT3 })
+			MigrationAutoConfigurations.LIQUIBASE_BOOT3, MigrationAutoConfigurations.HIBERNATE_BOOT4,
+			MigrationAutoConfigurations.DATA_JDBC_BOOT4, MigrationAutoConfigurations.HIBERNATE_BOOT3,
+			MigrationAutoConfigurations.DATA_JDBC_BOOT3, MigrationAutoConfigurations.DATA_JPA_BOOT4,
+			MigrationAutoConfigurations.DATA_JPA_BOOT3 })
 	static class TestApplication {
 
 	}

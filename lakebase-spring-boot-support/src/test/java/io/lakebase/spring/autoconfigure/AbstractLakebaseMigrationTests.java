@@ -75,7 +75,10 @@ public abstract class AbstractLakebaseMigrationTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	@EnableAutoConfiguration(excludeName = { MigrationAutoConfigurations.HIBERNATE_BOOT4,
+			MigrationAutoConfigurations.DATA_JDBC_BOOT4, MigrationAutoConfigurations.HIBERNATE_BOOT3,
+			MigrationAutoConfigurations.DATA_JDBC_BOOT3, MigrationAutoConfigurations.DATA_JPA_BOOT4,
+			MigrationAutoConfigurations.DATA_JPA_BOOT3 })
 	static class TestApplication {
 
 	}

@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConnector;
-import io.lakebase.jdbc.ReadReplicaDataSource;
+import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.util.TestPropertyValues;
@@ -146,7 +147,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 	@Test
 	void whenTheReplicaIsDownReadsFallBackToThePrimaryAndReturnWhenItIsBack() {
 		contextRunner(lakebase.get()).withPropertyValues("lakebase.read-only.endpoint=" + REPLICA,
-				"lakebase.read-only.hikari.minimum-idle=1").run((context) -> {
+				"lakebase.read-only.hikari.minimum-idle=1", "lakebase.read-only.retry-after=1s").run((context) -> {
 			Work work = new Work(context.getBean(DataSource.class));
 			assertThat(work.readOnly(SESSION_KIND)).isEqualTo("on");
 			String replicaHost = lakebase.get().host(REPLICA);
@@ -158,7 +159,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 			assertThat(work.readOnly(SESSION_KIND)).isEqualTo("off");
 			assertThat(work.readOnly("select current_setting('transaction_read_only')")).isEqualTo("on");
 			assertThat(work.readWrite("select 'writes still work'")).isEqualTo("writes still work");
-			ReadReplicaDataSource.Status routing = context.getBean(LakebaseDataSources.class)
+			ReadReplicaRoutingDataSource.Status routing = context.getBean(LakebaseDataSources.class)
 				.readOnly()
 				.orElseThrow()
 				.status();
@@ -207,6 +208,36 @@ public abstract class AbstractLakebaseReadReplicaTests {
 				assertThat(context.getBean(LakebaseDataSources.class).readOnly().orElseThrow().status().fallbacks())
 					.isZero();
 			});
+	}
+
+	@Test
+	void aServletWebApplicationGetsTheReadYourWritesFilterUnlessTurnedOff() {
+		WebApplicationContextRunner web = new WebApplicationContextRunner()
+			.withConfiguration(this.line.lakebaseDataSource())
+			.withInitializer((context) -> TestPropertyValues
+				.of(lakebase.get().springProperties().entrySet().stream().map((e) -> e.getKey() + "=" + e.getValue()))
+				.applyTo(context))
+			.withPropertyValues("lakebase.read-only.endpoint=" + REPLICA);
+		web.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(LakebaseReadOnlyScopeFilter.class);
+			assertThat(context.getBean(DataSource.class)).isInstanceOf(ReadReplicaRoutingDataSource.class);
+		});
+		web.withPropertyValues("lakebase.read-only.read-your-writes=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(LakebaseReadOnlyScopeFilter.class));
+		// Not a web application: no filter.
+		contextRunner(lakebase.get()).withPropertyValues("lakebase.read-only.endpoint=" + REPLICA)
+			.run((context) -> assertThat(context).doesNotHaveBean(LakebaseReadOnlyScopeFilter.class));
+	}
+
+	@Test
+	void aRetryWindowThatIsNotPositiveIsReportedByItsProperty() {
+		contextRunner(lakebase.get())
+			.withPropertyValues("lakebase.read-only.endpoint=" + REPLICA, "lakebase.read-only.retry-after=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("lakebase.read-only.retry-after")
+				.hasMessageContaining("positive"));
 	}
 
 	@Test

@@ -4,6 +4,10 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +24,8 @@ import org.springframework.util.ClassUtils;
  * response models with Jackson and its configuration by reflection on its fields. The hints cover
  * the models of the calls the starter makes (credentials, endpoint and instance lookups, the
  * current user, OAuth, errors) and every SDK type they hold, found by walking their fields when the
- * hints are built. PgJDBC and HikariCP ship hints of their own; Spring Boot's AOT processing covers
+ * hints are built, and the JDK proxies of the read replica routing (a logical connection and its
+ * statements). PgJDBC and HikariCP ship hints of their own; Spring Boot's AOT processing covers
  * the {@code lakebase.*} properties.
  */
 public class LakebaseRuntimeHints implements RuntimeHintsRegistrar {
@@ -46,6 +51,11 @@ public class LakebaseRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
+		// The read replica routing's logical connections and their statements are JDK proxies.
+		for (Class<?> type : new Class<?>[] { Connection.class, Statement.class, PreparedStatement.class,
+				CallableStatement.class }) {
+			hints.proxies().registerJdkProxy(type);
+		}
 		Set<Class<?>> seen = new HashSet<>();
 		for (String root : ROOTS) {
 			if (ClassUtils.isPresent(root, classLoader)) {

@@ -51,4 +51,13 @@ class LakebaseRuntimeHintsTests {
 			.allSatisfy((hint) -> assertThat(hint.getType().getName()).startsWith("com.databricks.sdk."));
 	}
 
+	@Test
+	void theReadReplicaRoutingsProxiesAreRegistered() {
+		new LakebaseRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
+		for (Class<?> type : new Class<?>[] { java.sql.Connection.class, java.sql.Statement.class,
+				java.sql.PreparedStatement.class, java.sql.CallableStatement.class }) {
+			assertThat(RuntimeHintsPredicates.proxies().forInterfaces(type)).as(type.getName()).accepts(this.hints);
+		}
+	}
+
 }
