@@ -7,7 +7,9 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
-import io.lakebase.jdbc.LakebaseConnector;
+import com.zaxxer.hikari.HikariDataSource;
+import io.lakebase.jdbc.LakebaseHealthCheck;
+import io.lakebase.jdbc.LakebaseLoginDataSource;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,8 @@ class CompatibilityApplicationTests {
 			assertThat(jdbc.queryForObject("SELECT current_user", String.class)).isEqualTo(LocalLakebase.DEFAULT_CLIENT_ID);
 			assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
 			assertThat(context.containsBean("lakebaseHealthIndicator")).isTrue();
-			assertThat(context.getBean(LakebaseConnector.class).health(Duration.ofSeconds(2)).up()).isTrue();
+			LakebaseLoginDataSource logins = (LakebaseLoginDataSource) context.getBean(HikariDataSource.class).getDataSource();
+			assertThat(new LakebaseHealthCheck(logins).check(Duration.ofSeconds(2)).up()).isTrue();
 		}
 		// Noise the starter's dependencies would cause: a second Commons Logging beside Spring's own
 		// (Boot 3.5), a second org.json beside the test support's.

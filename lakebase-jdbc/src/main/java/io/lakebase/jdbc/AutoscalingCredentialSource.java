@@ -8,6 +8,7 @@ import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.service.postgres.DatabaseCredential;
 import com.databricks.sdk.service.postgres.GenerateDatabaseCredentialRequest;
 import com.google.protobuf.Timestamp;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Credentials for a Lakebase Autoscaling endpoint ({@code POST /api/2.0/postgres/credentials}).
@@ -37,20 +38,29 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 	public LakebaseCredential fetch() {
 		GenerateDatabaseCredentialRequest request = new GenerateDatabaseCredentialRequest().setEndpoint(this.endpoint)
 			.setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(this.ttl.toSeconds()).build());
-		DatabaseCredential credential = this.workspaceClient.get().postgres().generateDatabaseCredential(request);
+		WorkspaceClient client = this.workspaceClient.get();
+		long started = System.nanoTime();
+		DatabaseCredential credential = client.postgres().generateDatabaseCredential(request);
 		Timestamp expireTime = credential.getExpireTime();
 		if (credential.getToken() == null || expireTime == null) {
 			throw new LakebaseCredentialException(
 					"The credential API answered without " + ((expireTime == null) ? "an expire_time" : "a token"),
 					null);
 		}
-		return new LakebaseCredential(credential.getToken(),
-				Instant.ofEpochSecond(expireTime.getSeconds(), expireTime.getNanos()));
+		return LakebaseCredential.issued(credential.getToken(),
+				Instant.ofEpochSecond(expireTime.getSeconds(), expireTime.getNanos()),
+				SecretRedactingHttpClient.serverDateSince(client, started));
 	}
 
 	@Override
 	public Duration maximumLifetime() {
 		return this.ttl;
+	}
+
+	@Override
+	public @Nullable Duration retryAfter() {
+		return (this.workspaceClient.get().config().getHttpClient() instanceof SecretRedactingHttpClient client)
+				? client.retryAfterLeft() : null;
 	}
 
 	@Override

@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -83,7 +85,9 @@ final class Failures {
 	 * @return the failure, or {@code null}
 	 */
 	static <T extends Throwable> @Nullable T find(@Nullable Throwable failure, Class<T> type) {
-		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+		// A cause chain may loop (A caused by B caused by A): each cause is looked at once.
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
 				return type.cast(cause);
 			}
@@ -97,8 +101,10 @@ final class Failures {
 	 * @return the deepest cause, the failure itself when it has none
 	 */
 	static Throwable deepest(Throwable failure) {
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 		Throwable deepest = failure;
-		while (deepest.getCause() != null && deepest.getCause() != deepest) {
+		seen.add(deepest);
+		while (deepest.getCause() != null && seen.add(deepest.getCause())) {
 			deepest = deepest.getCause();
 		}
 		return deepest;

@@ -28,6 +28,9 @@ public record LakebaseConnectionInfo(LakebaseConnectionSettings settings, String
 	 */
 	public static final String JVM_TRUST_STORE_SSL_FACTORY = "org.postgresql.ssl.DefaultJavaSSLFactory";
 
+	/** The host of a provisional JDBC URL while the real one is not looked up yet (an unresolvable name). */
+	public static final String UNDISCOVERED_HOST = "host-discovered-at-first-connection.invalid";
+
 	public LakebaseConnectionInfo {
 		Objects.requireNonNull(settings, "settings");
 		Objects.requireNonNull(host, "host");
@@ -65,6 +68,17 @@ public record LakebaseConnectionInfo(LakebaseConnectionSettings settings, String
 	 */
 	public String jdbcUrl() {
 		return jdbcUrl(this.settings, this.host);
+	}
+
+	/**
+	 * Returns the JDBC URL of settings not resolved yet, for pools and diagnostics that want one
+	 * before the first connection: with the configured host, else with {@link #UNDISCOVERED_HOST}.
+	 * @param settings the settings
+	 * @return the provisional JDBC URL, without user or password
+	 */
+	public static String provisionalJdbcUrl(LakebaseConnectionSettings settings) {
+		String host = settings.host();
+		return jdbcUrl(settings, (host != null) ? host : UNDISCOVERED_HOST);
 	}
 
 	static String jdbcUrl(LakebaseConnectionSettings settings, String host) {

@@ -33,11 +33,13 @@ import org.slf4j.LoggerFactory;
  * longer than the source's maximum is not believed, so that a local clock ahead of or behind the
  * workspace's cannot make an expired credential look valid. A credential is never handed out
  * within its safety margin (30 s, or a fifth of its lifetime for short-lived ones).</li>
- * <li>Each call may take at most the fetch timeout, whatever {@code Retry-After} the API sends:
- * then it is abandoned (its thread interrupted) and counts as failed.</li>
+ * <li>Each call may take at most the fetch timeout, however long the SDK would sleep through a
+ * {@code Retry-After}: then it is abandoned (its thread interrupted) and counts as failed.</li>
  * <li>A failed refresh keeps the still-valid credential and retries with jittered exponential
  * backoff, up to a minute apart. While a caller waits for a credential, attempts are at most five
- * seconds apart, so that a caller gets one within seconds of the API coming back.</li>
+ * seconds apart, so that a caller gets one within seconds of the API coming back. A throttled
+ * answer's {@code Retry-After} (up to five minutes) replaces both: no call before it, and the next
+ * one at most a tenth later.</li>
  * <li>A caller waits only when no usable credential is cached, for at most its timeout. A failure
  * that retrying cannot fix (rejected workspace credentials, a missing permission) ends every wait
  * at once; a transient one (throttling, an unavailable API, a timeout) lets callers wait for the
@@ -52,7 +54,13 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(LakebaseCredentialCache.class);
 
-	static final Duration MAX_SAFETY_MARGIN = Duration.ofSeconds(30);
+	/** How long before expiry the background refresh starts, by default (at most half the lifetime). */
+	public static final Duration DEFAULT_REFRESH_BEFORE = Duration.ofMinutes(5);
+
+	/** How long one call to the credential API may take, and a caller waits, by default. */
+	public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(10);
+
+	static final Duration MAX_SAFETY_MARGIN = RefreshPolicy.MAX_SAFETY_MARGIN;
 
 	static final Duration MIN_ATTEMPT_SPACING = Duration.ofSeconds(1);
 
@@ -60,16 +68,22 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 
 	static final Duration MAX_DEMAND_BACKOFF = Duration.ofSeconds(5);
 
-	static final double REFRESH_JITTER = 0.2;
+	static final double REFRESH_JITTER = RefreshPolicy.REFRESH_JITTER;
 
-	static final Duration MAX_FRESH_AGE = Duration.ofSeconds(10);
+	static final Duration MAX_FRESH_AGE = RefreshPolicy.MAX_FRESH_AGE;
+
+	// At most this much later than a Retry-After asks, so that throttled instances spread out.
+	static final double RETRY_AFTER_JITTER = 0.1;
+
+	// The longest Retry-After honoured.
+	static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
 	// How far beyond the source's maximum lifetime an expiry may be before the clock is suspect.
 	private static final Duration CLOCK_SKEW_WARNING = Duration.ofMinutes(1);
 
 	private final LakebaseCredentialSource source;
 
-	private final Duration refreshBefore;
+	private final RefreshPolicy refreshPolicy;
 
 	private final Duration fetchTimeout;
 
@@ -89,8 +103,12 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 
 	private volatile boolean clockSkewReported;
 
-	// Guarded by lock.
+	// Everything below is guarded by lock: read and written only inside synchronized (this.lock),
+	// which is never held across a call to the source or a wait.
 	private @Nullable Attempt inFlight;
+
+	// Whether the credential the next attempt brings replaces a refused one.
+	private boolean replacementRequested;
 
 	private @Nullable Demand demand;
 
@@ -113,7 +131,7 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 
 	private LakebaseCredentialCache(Builder builder) {
 		this.source = builder.source;
-		this.refreshBefore = builder.refreshBefore;
+		this.refreshPolicy = new RefreshPolicy(builder.refreshBefore);
 		this.fetchTimeout = builder.fetchTimeout;
 		this.listeners = List.copyOf(builder.listeners);
 		this.scheduler = (builder.scheduler != null) ? builder.scheduler : CacheScheduler.system();
@@ -209,29 +227,55 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 
 	/**
 	 * Replaces a credential that the database refused at login (a revoked one, say) and returns
-	 * the replacement, or nothing when the refused credential was obtained so recently (within a
-	 * quarter of its lifetime, at most 10 seconds) that a fresh one would
-	 * be refused for the same reason (a missing role, say).
+	 * the replacement, or nothing when a replacement would not help: the refused credential was
+	 * obtained so recently (within a quarter of its lifetime, at most 10 seconds) that a fresh one
+	 * would be refused for the same reason (a missing role, say), or it is itself the replacement
+	 * of a refused one. So a pool whose logins are always refused costs at most one extra call per
+	 * credential lifetime. The refused credential stays in the cache until the replacement is in
+	 * hand: other pools of the identity keep logging in with it, even while the API is down.
+	 * Concurrent refused callers share one call.
 	 * @param refused the credential that was refused
 	 * @return the credential to retry the login with, if a retry makes sense
 	 * @throws LakebaseCredentialException when no replacement can be had in time
 	 */
 	public Optional<LakebaseCredential> replaceRefused(LakebaseCredential refused) {
+		Demand waiting;
+		Attempt attempt;
 		synchronized (this.lock) {
+			if (this.closed) {
+				throw closed();
+			}
 			Cached cached = this.current;
 			long now = this.scheduler.nanoTime();
-			if (cached != null && cached.credential() == refused) {
-				if (cached.isFresh(now)) {
-					return Optional.empty();
-				}
-				this.current = null;
-			}
-			else if (cached != null && cached.isUsable(now)) {
+			if (cached == null || cached.credential() != refused) {
 				// A newer credential arrived since the refused one was handed out.
-				return Optional.of(cached.credential());
+				return (cached != null && cached.isUsable(now)) ? Optional.of(cached.credential()) : Optional.of(get());
+			}
+			if (cached.isFresh(now) || cached.replacement()) {
+				return Optional.empty();
+			}
+			this.started = true;
+			this.replacementRequested = true;
+			if (this.demand == null) {
+				this.demand = new Demand();
+			}
+			waiting = this.demand;
+			waiting.waiters++;
+			attempt = plan(now);
+		}
+		launch(attempt);
+		try {
+			return Optional.of(await(waiting, this.fetchTimeout));
+		}
+		finally {
+			synchronized (this.lock) {
+				waiting.waiters--;
+				if (waiting.waiters == 0 && this.demand == waiting) {
+					this.demand = null;
+					this.replacementRequested = false;
+				}
 			}
 		}
-		return Optional.of(get());
 	}
 
 	/**
@@ -419,11 +463,12 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 		finally {
 			attempt.finished();
 		}
-		completed(attempt, credential, failure, Duration.ofNanos(this.scheduler.nanoTime() - start));
+		Duration retryAfter = (failure != null) ? retryAfter() : null;
+		completed(attempt, credential, failure, retryAfter, Duration.ofNanos(this.scheduler.nanoTime() - start));
 	}
 
 	private void completed(Attempt attempt, @Nullable LakebaseCredential credential, @Nullable Throwable fetchFailure,
-			Duration took) {
+			@Nullable Duration retryAfter, Duration took) {
 		Throwable failure = fetchFailure;
 		Cached obtained = null;
 		Demand answered = null;
@@ -452,6 +497,10 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			// A call abandoned after its timeout may still bring a credential: keep it if it helps.
 			if (obtained != null && (live || obtained.isBetterThan(this.current, now))) {
 				recoveredAfter = this.consecutiveFailures;
+				if (this.replacementRequested) {
+					obtained = obtained.asReplacement();
+					this.replacementRequested = false;
+				}
 				this.current = obtained;
 				this.consecutiveFailures = 0;
 				this.lastRefresh = this.scheduler.now();
@@ -462,7 +511,7 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			else if (failure != null && live) {
 				report = true;
 				firstFailure = (this.consecutiveFailures == 0);
-				recordFailure(failure, now);
+				recordFailure(failure, retryAfter, now);
 				if (!Failures.isTransient(failure)) {
 					// Retrying cannot fix it: end every wait now rather than at each caller's timeout.
 					answered = this.demand;
@@ -495,6 +544,8 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 				"The credential API did not answer within " + this.fetchTimeout,
 				new TimeoutException("credential API call abandoned after " + this.fetchTimeout));
 		boolean firstFailure;
+		// Read before the lock: the source may ask its HTTP client.
+		Duration retryAfter = retryAfter();
 		synchronized (this.lock) {
 			if (this.inFlight != attempt || this.closed) {
 				return;
@@ -502,7 +553,7 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			this.inFlight = null;
 			long now = this.scheduler.nanoTime();
 			firstFailure = (this.consecutiveFailures == 0);
-			recordFailure(failure, now);
+			recordFailure(failure, retryAfter, now);
 			next = plan(now);
 		}
 		// The Databricks SDK sleeps through Retry-After on this thread: the interrupt ends the sleep.
@@ -511,13 +562,37 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 		launch(next);
 	}
 
-	private void recordFailure(Throwable failure, long now) {
+	private @Nullable Duration retryAfter() {
+		try {
+			return this.source.retryAfter();
+		}
+		catch (RuntimeException ex) {
+			// No workspace client to ask (its configuration failed): the backoff applies.
+			return null;
+		}
+	}
+
+	private void recordFailure(Throwable failure, @Nullable Duration retryAfter, long now) {
 		this.consecutiveFailures++;
-		this.nextBackgroundAttempt = now
-				+ Backoff.delayNanos(this.consecutiveFailures, MAX_BACKOFF, this.random.getAsDouble());
-		this.nextDemandAttempt = now
-				+ Backoff.delayNanos(this.consecutiveFailures, MAX_DEMAND_BACKOFF, this.random.getAsDouble());
-		this.lastFailure = new Failure(Failures.describe(failure), failure);
+		String message = Failures.describe(failure);
+		if (retryAfter != null && !retryAfter.isNegative()) {
+			// The workspace said when to come back: then, with a little jitter, neither sooner (it
+			// would be refused) nor much later (a deploy storm would wait longer than it must).
+			// Beyond a bound, a Retry-After is more likely a mistake than a plan.
+			Duration wait = (retryAfter.compareTo(MAX_RETRY_AFTER) > 0) ? MAX_RETRY_AFTER : retryAfter;
+			long delay = wait.toNanos() + (long) (this.random.getAsDouble() * RETRY_AFTER_JITTER * wait.toNanos());
+			this.nextBackgroundAttempt = now + delay;
+			this.nextDemandAttempt = now + delay;
+			message += "; the workspace asked for no call within the next " + Math.max(1, wait.toSeconds())
+					+ " s (Retry-After)";
+		}
+		else {
+			this.nextBackgroundAttempt = now
+					+ Backoff.delayNanos(this.consecutiveFailures, MAX_BACKOFF, this.random.getAsDouble());
+			this.nextDemandAttempt = now
+					+ Backoff.delayNanos(this.consecutiveFailures, MAX_DEMAND_BACKOFF, this.random.getAsDouble());
+		}
+		this.lastFailure = new Failure(message, failure);
 	}
 
 	private void reportFailure(Throwable failure, boolean first) {
@@ -557,13 +632,22 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			return null;
 		}
 		Duration maximum = this.source.maximumLifetime();
-		// Measured from when the call started: the workspace computed the expiry later than that.
-		Duration lifetime = Duration.between(attempt.startWall, credential.expiresAt());
-		if (lifetime.compareTo(maximum.plus(CLOCK_SKEW_WARNING)) > 0 && !this.clockSkewReported) {
-			this.clockSkewReported = true;
-			logger.warn("A Lakebase database credential expires at {}, {} from now by this machine's clock, longer "
-					+ "than the {} requested: this clock may be behind the workspace's. The credential is treated "
-					+ "as valid for {}.", credential.expiresAt(), lifetime, maximum, maximum);
+		Instant issuedAt = credential.issuedAt();
+		Duration lifetime;
+		if (issuedAt != null) {
+			// The workspace's own clock: its issue and expiry times, whatever this machine's says.
+			lifetime = Duration.between(issuedAt, credential.expiresAt());
+			reportSkew(Duration.between(issuedAt, attempt.startWall));
+		}
+		else {
+			// Measured from when the call started: the workspace computed the expiry later than that.
+			lifetime = Duration.between(attempt.startWall, credential.expiresAt());
+			if (lifetime.compareTo(maximum.plus(CLOCK_SKEW_WARNING)) > 0 && !this.clockSkewReported) {
+				this.clockSkewReported = true;
+				logger.warn("A Lakebase database credential expires at {}, {} from now by this machine's clock, "
+						+ "longer than the {} requested: this clock may be behind the workspace's. The credential is "
+						+ "treated as valid for {}.", credential.expiresAt(), lifetime, maximum, maximum);
+			}
 		}
 		if (lifetime.compareTo(maximum) > 0) {
 			lifetime = maximum;
@@ -571,19 +655,22 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 		if (lifetime.isNegative() || lifetime.isZero()) {
 			return null;
 		}
-		long expiresAt = attempt.startNanos + lifetime.toNanos();
-		Duration fifth = lifetime.dividedBy(5);
-		long usableUntil = expiresAt - ((fifth.compareTo(MAX_SAFETY_MARGIN) < 0) ? fifth : MAX_SAFETY_MARGIN).toNanos();
-		if (usableUntil - now <= 0) {
+		RefreshPolicy.Times times = this.refreshPolicy.times(lifetime, attempt.startNanos, this.random.getAsDouble());
+		if (times.usableUntil() - now <= 0) {
 			return null;
 		}
-		Duration halfLife = lifetime.dividedBy(2);
-		long window = ((this.refreshBefore.compareTo(halfLife) < 0) ? this.refreshBefore : halfLife).toNanos();
-		long jitter = (long) (this.random.getAsDouble() * REFRESH_JITTER * window);
-		Duration quarterLife = lifetime.dividedBy(4);
-		long freshUntil = attempt.startNanos
-				+ ((quarterLife.compareTo(MAX_FRESH_AGE) < 0) ? quarterLife : MAX_FRESH_AGE).toNanos();
-		return new Cached(credential, expiresAt, usableUntil, expiresAt - window - jitter, freshUntil);
+		return new Cached(credential, times.expiresAt(), times.usableUntil(), times.refreshAt(), times.freshUntil(),
+				false);
+	}
+
+	// Once: a skew the workspace's issue time shows (this machine's clock ahead of it, or behind).
+	private void reportSkew(Duration skew) {
+		if (skew.abs().compareTo(CLOCK_SKEW_WARNING) > 0 && !this.clockSkewReported) {
+			this.clockSkewReported = true;
+			logger.warn("This machine's clock is {} {} the Lakebase workspace's (by the issue time of a database "
+					+ "credential): credential lifetimes are taken from the workspace's clock; check this machine's "
+					+ "time synchronisation (NTP)", skew.abs().withNanos(0), skew.isNegative() ? "behind" : "ahead of");
+		}
 	}
 
 	private LakebaseCredentialException expiredOnArrival(@Nullable LakebaseCredential credential) {
@@ -606,7 +693,11 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 	 * A cached credential with its times on the monotonic clock.
 	 */
 	private record Cached(LakebaseCredential credential, long expiresAt, long usableUntil, long refreshAt,
-			long freshUntil) {
+			long freshUntil, boolean replacement) {
+
+		Cached asReplacement() {
+			return new Cached(this.credential, this.expiresAt, this.usableUntil, this.refreshAt, this.freshUntil, true);
+		}
 
 		boolean isUsable(long now) {
 			return this.usableUntil - now > 0;
@@ -691,9 +782,9 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 
 		private final LakebaseCredentialSource source;
 
-		private Duration refreshBefore = Duration.ofMinutes(5);
+		private Duration refreshBefore = DEFAULT_REFRESH_BEFORE;
 
-		private Duration fetchTimeout = Duration.ofSeconds(10);
+		private Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
 
 		private final List<LakebaseCredentialListener> listeners = new ArrayList<>();
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import com.databricks.sdk.WorkspaceClient;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Obtains a new database credential from Databricks, one API call per invocation.
@@ -32,6 +33,16 @@ public interface LakebaseCredentialSource {
 	 */
 	default Duration maximumLifetime() {
 		return MAXIMUM_LIFETIME;
+	}
+
+	/**
+	 * Returns how long the workspace asked, in its latest throttled answer ({@code 429} or
+	 * {@code 503} with {@code Retry-After}), to wait before the next call, when that answer is
+	 * recent: the cache makes no call before it.
+	 * @return what is left of the delay, or {@code null} when none was asked for
+	 */
+	default @Nullable Duration retryAfter() {
+		return null;
 	}
 
 	/**

@@ -13,9 +13,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A HikariCP pool on Lakebase for applications without Spring: physical connections log in
- * through a {@link LakebaseConnector} with a credential kept ahead of need, rotated for the
- * pool's whole life. Needs HikariCP on the class path (an optional dependency of this module).
+ * A HikariCP pool on Lakebase for applications without Spring: physical connections log in through
+ * a {@link LakebaseLoginDataSource} with a credential kept ahead of need, rotated for the pool's
+ * whole life. Needs HikariCP on the class path (an optional dependency of this module).
  *
  * <pre class="code">
  * LakebaseDataSource dataSource = LakebaseDataSource.builder()
@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Building makes no network call: the pool starts, and the host and role are resolved, on the
- * first {@code getConnection()}. Call {@code connector().verify(timeout)} to check everything
- * first. {@link #close()} closes the pool and stops the credential refresh.
+ * first {@code getConnection()}. Call {@link #verify(Duration)} to check everything first.
+ * {@link #close()} stops the credential refresh (ending any wait for a credential at once), then
+ * closes the pool.
  *
  * @since 0.1.0
  */
@@ -35,10 +36,14 @@ public final class LakebaseDataSource extends HikariDataSource {
 	/** The pool's {@code maxLifetime}, well within Lakebase's limits on connection age. */
 	public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(45);
 
-	private final LakebaseConnector connector;
+	private final LakebaseLoginDataSource logins;
 
-	private LakebaseDataSource(LakebaseConnector connector) {
-		this.connector = connector;
+	private final LakebaseHealthCheck healthCheck;
+
+	private LakebaseDataSource(LakebaseLoginDataSource logins) {
+		// The pool's own logins, passing its data source properties (read at each login).
+		this.logins = logins.withDriverProperties(getDataSourceProperties());
+		this.healthCheck = new LakebaseHealthCheck(this.logins);
 	}
 
 	/**
@@ -50,24 +55,44 @@ public final class LakebaseDataSource extends HikariDataSource {
 	}
 
 	/**
-	 * Returns the connector the pool logs in through, for {@code verify}, {@code health} and the
-	 * credential cache.
-	 * @return the connector
+	 * Returns the login data source the pool sits on: its resolver, credentials and latest login.
+	 * @return the login data source
 	 */
-	public LakebaseConnector connector() {
-		return this.connector;
+	public LakebaseLoginDataSource logins() {
+		return this.logins;
 	}
 
 	/**
-	 * Closes the pool and the connector (the credential refresh stops).
+	 * Checks that a connection can be opened ({@link LakebaseStartupCheck}), without touching the
+	 * pool.
+	 * @param timeout how long to keep retrying transient failures
+	 * @return the resolved connection
+	 */
+	public LakebaseConnectionInfo verify(Duration timeout) {
+		return LakebaseStartupCheck.verify(this.logins, timeout);
+	}
+
+	/**
+	 * Tells whether a new connection can be opened now ({@link LakebaseHealthCheck}).
+	 * @param timeout how long to wait at most
+	 * @return the health
+	 */
+	public LakebaseHealth health(Duration timeout) {
+		return this.healthCheck.check(timeout);
+	}
+
+	/**
+	 * Stops the credential refresh (so that a login waiting for a credential ends at once, even
+	 * while the API is down), then closes the pool.
 	 */
 	@Override
 	public void close() {
 		try {
-			super.close();
+			this.logins.credentials().close();
+			this.logins.resolver().close();
 		}
 		finally {
-			this.connector.close();
+			super.close();
 		}
 	}
 
@@ -86,8 +111,10 @@ public final class LakebaseDataSource extends HikariDataSource {
 		private Consumer<LakebaseConnectionSettings.Builder> settings = (builder) -> {
 		};
 
-		private Consumer<LakebaseConnector.Builder> connector = (builder) -> {
+		private Consumer<LakebaseCredentialCache.Builder> credentials = (builder) -> {
 		};
+
+		private Duration credentialTtl = LakebaseCredentialSource.MAXIMUM_LIFETIME;
 
 		private Consumer<HikariConfig> pool = (config) -> {
 		};
@@ -128,7 +155,7 @@ public final class LakebaseDataSource extends HikariDataSource {
 
 		/**
 		 * Creates the workspace client from a configuration, on first use, with
-		 * {@link LakebaseConnector#createWorkspaceClient}'s defaults. Values left unset come from the
+		 * {@link LakebaseWorkspaceClients#create}'s defaults. Values left unset come from the
 		 * Databricks SDK's default chain.
 		 * @param config the configuration
 		 * @return this
@@ -149,18 +176,28 @@ public final class LakebaseDataSource extends HikariDataSource {
 		}
 
 		/**
-		 * Sets how credentials are obtained: lifetime, refresh window, fetch timeout, listeners.
-		 * @param connector what to set on the connector
+		 * Sets the lifetime to request for each credential (Autoscaling only; default one hour).
+		 * @param ttl the lifetime, 5 minutes to 1 hour
 		 * @return this
 		 */
-		public Builder credentials(Consumer<LakebaseConnector.Builder> connector) {
-			this.connector = Objects.requireNonNull(connector, "connector");
+		public Builder credentialTtl(Duration ttl) {
+			this.credentialTtl = Objects.requireNonNull(ttl, "ttl");
+			return this;
+		}
+
+		/**
+		 * Sets how credentials are cached: refresh window, fetch timeout, listeners.
+		 * @param credentials what to set on the cache
+		 * @return this
+		 */
+		public Builder credentials(Consumer<LakebaseCredentialCache.Builder> credentials) {
+			this.credentials = Objects.requireNonNull(credentials, "credentials");
 			return this;
 		}
 
 		/**
 		 * Sets Hikari's own settings (pool size, timeouts, ...). The physical connections always
-		 * come from the connector; {@code maxLifetime} defaults to 45 minutes.
+		 * come from the login data source; {@code maxLifetime} defaults to 45 minutes.
 		 * @param pool what to set on the pool
 		 * @return this
 		 */
@@ -182,10 +219,13 @@ public final class LakebaseDataSource extends HikariDataSource {
 			}
 			LakebaseConnectionSettings.Builder settings = LakebaseConnectionSettings.builder(target);
 			this.settings.accept(settings);
-			LakebaseConnector.Builder connector = LakebaseConnector.builder(settings.build())
-				.workspaceClient(workspaceClient(target));
-			this.connector.accept(connector);
-			LakebaseDataSource dataSource = new LakebaseDataSource(connector.build());
+			Supplier<WorkspaceClient> client = workspaceClient(target);
+			LakebaseCredentialCache.Builder credentials = LakebaseCredentialCache
+				.builder(LakebaseCredentialSource.forTarget(target, client, this.credentialTtl));
+			this.credentials.accept(credentials);
+			LakebaseLoginDataSource logins = new LakebaseLoginDataSource(
+					new LakebaseResolver(settings.build(), client), credentials.build());
+			LakebaseDataSource dataSource = new LakebaseDataSource(logins);
 			dataSource.setPoolName("lakebase");
 			dataSource.setMaxLifetime(DEFAULT_MAX_LIFETIME.toMillis());
 			this.pool.accept(dataSource);
@@ -196,7 +236,7 @@ public final class LakebaseDataSource extends HikariDataSource {
 								+ "(sslMode, sslRootCert, sslCert, sslKey) alone, so that nothing can weaken the "
 								+ "server's verification.");
 			}
-			dataSource.setDataSource(dataSource.connector.dataSource(dataSource.getDataSourceProperties()));
+			dataSource.setDataSource(dataSource.logins);
 			return dataSource;
 		}
 
@@ -204,38 +244,8 @@ public final class LakebaseDataSource extends HikariDataSource {
 			if (this.workspaceClient != null) {
 				return this.workspaceClient;
 			}
-			DatabricksConfig config = (this.workspace != null) ? this.workspace : new DatabricksConfig();
-			return new Memoized<>(() -> LakebaseConnector.createWorkspaceClient(config, target));
-		}
-
-	}
-
-	/**
-	 * Creates a value once, on first use; a failure is not kept, so that the next use tries again.
-	 */
-	private static final class Memoized<T> implements Supplier<T> {
-
-		private final Supplier<T> factory;
-
-		private volatile @Nullable T value;
-
-		Memoized(Supplier<T> factory) {
-			this.factory = factory;
-		}
-
-		@Override
-		public T get() {
-			T result = this.value;
-			if (result == null) {
-				synchronized (this) {
-					result = this.value;
-					if (result == null) {
-						result = this.factory.get();
-						this.value = result;
-					}
-				}
-			}
-			return result;
+			return LakebaseWorkspaceClients.lazy((this.workspace != null) ? this.workspace : new DatabricksConfig(),
+					target);
 		}
 
 	}

@@ -249,6 +249,14 @@ public final class ReadReplicaRoutingDataSource implements DataSource {
 	}
 
 	/**
+	 * Returns the read replica's pool, for health and meters.
+	 * @return the replica's data source
+	 */
+	public DataSource replica() {
+		return this.replica;
+	}
+
+	/**
 	 * Returns this, or what the primary's pool unwraps to ({@code HikariDataSource}, say).
 	 */
 	@Override

@@ -83,6 +83,17 @@ class FailuresTests {
 	}
 
 	@Test
+	void aCauseCycleEndsTheSearch() {
+		IllegalStateException outer = new IllegalStateException("outer");
+		IllegalArgumentException inner = new IllegalArgumentException("inner", outer);
+		outer.initCause(inner);
+		assertThat((Object) Failures.find(outer, SQLException.class)).isNull();
+		assertThat(Failures.isTransient(outer)).isFalse();
+		assertThat(Failures.describe(outer)).contains("outer");
+		assertThat((Object) Failures.deepest(outer)).isIn(outer, inner);
+	}
+
+	@Test
 	void describeDropsTheSdkConfigurationDump() {
 		assertThat(Failures.describe(new DatabricksException(
 				"default auth: cannot configure default credentials. Config: host=https://x, client_secret=***")))

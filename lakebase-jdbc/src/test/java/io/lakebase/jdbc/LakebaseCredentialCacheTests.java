@@ -637,6 +637,114 @@ class LakebaseCredentialCacheTests {
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("credential.refresh-before"));
 	}
 
+	@Test
+	void aPoolRefusedForeverCostsAtMostOneExtraCallPerLifetime() {
+		// A replica whose role does not exist: every login with every credential is refused, and the
+		// pool retries its login every 10 s for three hours.
+		LakebaseCredentialCache cache = cache();
+		LakebaseCredential served = cache.get(Duration.ZERO);
+		for (int attempt = 0; attempt < 3 * 360; attempt++) {
+			this.clock.advance(Duration.ofSeconds(10));
+			served = cache.replaceRefused(served).orElse(cache.get(Duration.ZERO));
+		}
+		// Per hour: the scheduled refresh and one replacement of what it brought.
+		assertThat(this.source.calls()).isLessThanOrEqualTo(2 * 3 + 2);
+	}
+
+	@Test
+	void aRefusalWhileTheApiIsDownKeepsTheStillValidCredentialForOtherPools() {
+		LakebaseCredentialCache cache = track(LakebaseCredentialCache.builder(this.source)
+			.scheduler(this.clock)
+			.random(() -> this.random)
+			.fetchTimeout(Duration.ofMillis(200))
+			.build());
+		LakebaseCredential shared = cache.get(Duration.ZERO);
+		this.clock.advance(Duration.ofMinutes(10));
+		this.source.answer((call) -> {
+			throw new DatabricksError("TEMPORARILY_UNAVAILABLE", "down", 503);
+		});
+		// One pool's login is refused (its role was dropped) while the API is down...
+		assertThatExceptionOfType(LakebaseCredentialException.class).isThrownBy(() -> cache.replaceRefused(shared));
+		// ...and every other pool of the identity still logs in with the credential it had.
+		for (int minute = 0; minute < 40; minute++) {
+			assertThat(cache.get(Duration.ZERO)).isSameAs(shared);
+			this.clock.advance(Duration.ofMinutes(1));
+		}
+		assertThat(cache.status().usable()).isTrue();
+	}
+
+	@Test
+	void noBackgroundCallBeforeTheRetryAfterTheWorkspaceAskedFor() {
+		LakebaseCredentialCache cache = cache();
+		cache.get(Duration.ZERO);
+		this.source.answer((call) -> {
+			this.source.retryAfter(Duration.ofMinutes(2));
+			throw new DatabricksError("REQUEST_LIMIT_EXCEEDED", "slow down", 429);
+		});
+		// The refresh falls due at 54.5 min and is throttled with "Retry-After: 120".
+		this.clock.advance(Duration.ofMinutes(54).plusSeconds(30));
+		assertThat(this.source.calls()).isEqualTo(2);
+		this.source.answer((call) -> this.source.validFor(HOUR, call));
+		// Then, plus at most a tenth of it (half of that with this random): 120 + 6 s.
+		this.clock.advance(Duration.ofSeconds(125));
+		assertThat(this.source.calls()).isEqualTo(2);
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(this.source.calls()).isEqualTo(3);
+		assertThat(cache.get(Duration.ZERO).token()).isEqualTo("token-3");
+	}
+
+	@Test
+	void waitingCallersMakeNoCallBeforeTheRetryAfterEither() {
+		this.source.answer((call) -> {
+			if (call == 1) {
+				this.source.retryAfter(Duration.ofSeconds(60));
+				throw new DatabricksError("REQUEST_LIMIT_EXCEEDED", "slow down", 429);
+			}
+			return this.source.validFor(HOUR, call);
+		});
+		LakebaseCredentialCache cache = cache();
+		assertThat(poll(cache)).isEmpty();
+		for (int second = 0; second < 62; second++) {
+			this.clock.advance(Duration.ofSeconds(1));
+			assertThat(poll(cache)).isEmpty();
+		}
+		assertThat(this.source.calls()).isEqualTo(1);
+		this.clock.advance(Duration.ofSeconds(2));
+		assertThat(this.source.calls()).isEqualTo(2);
+		assertThat(poll(cache)).isPresent();
+	}
+
+	@Test
+	void aClockTwoMinutesAheadServesTheServersShortLifetimesWithBoundedCalls() {
+		// The workspace issues two-minute credentials; this machine's clock is two minutes ahead, so
+		// by it every credential has expired on arrival. The token's issue time tells the truth.
+		this.clock.stepWallClock(Duration.ofMinutes(2));
+		this.source.maximumLifetime(Duration.ofMinutes(2));
+		this.source.answer((call) -> this.source.jwtValidFor(Duration.ofMinutes(2), call));
+		LakebaseCredentialCache cache = cache();
+		for (int second = 0; second < 600; second++) {
+			assertThat(cache.get(Duration.ZERO).token()).contains(".signature-");
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		// One refresh per minute (half the lifetime): ten minutes, about ten calls.
+		assertThat(this.source.calls()).isBetween(10, 12);
+		assertThat(this.log.list).filteredOn((event) -> event.getLevel() == Level.WARN)
+			.singleElement()
+			.satisfies((event) -> assertThat(event.getFormattedMessage())
+				.contains("This machine's clock is PT2M ahead of the Lakebase workspace's"));
+	}
+
+	@Test
+	void aDateHeaderOrATokensIssueTimeGivesTheWorkspacesClock() {
+		Instant expiry = Instant.parse("2026-12-01T11:00:00Z");
+		Instant answeredAt = Instant.parse("2026-12-01T10:00:00Z");
+		assertThat(LakebaseCredential.issued("opaque", expiry, answeredAt).issuedAt()).isEqualTo(answeredAt);
+		assertThat(LakebaseCredential.issued("opaque", expiry, null).issuedAt()).isNull();
+		LakebaseCredential jwt = this.source.jwtValidFor(HOUR, 1);
+		assertThat(LakebaseCredential.issued(jwt.token(), jwt.expiresAt(), null).issuedAt())
+			.isEqualTo(this.clock.serverNow().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+	}
+
 	private LakebaseCredentialCache cache() {
 		return track(LakebaseCredentialCache.builder(this.source)
 			.scheduler(this.clock)

@@ -21,6 +21,8 @@ public final class Faults {
 
 	private final AtomicReference<@Nullable PlannedFailures> plannedFailures = new AtomicReference<>();
 
+	private final AtomicReference<@Nullable PlannedFailures> plannedLookupFailures = new AtomicReference<>();
+
 	private volatile boolean apiOutage;
 
 	private volatile int apiOutageStatus = 503;
@@ -75,6 +77,22 @@ public final class Faults {
 	}
 
 	/**
+	 * Answers the next endpoint and instance lookups ({@code GET /api/2.0/postgres/...},
+	 * {@code GET /api/2.0/database/instances/...}) with an error, as a throttled API does.
+	 * @param count how many lookups fail
+	 * @param status 429 or 503
+	 * @param retryAfter the {@code Retry-After} to send (whole seconds), or {@code null} for none
+	 * @return this
+	 */
+	public Faults failNextLookups(int count, int status, @Nullable Duration retryAfter) {
+		if (status != 429 && status != 503) {
+			throw new IllegalArgumentException("status must be 429 or 503, got " + status);
+		}
+		this.plannedLookupFailures.set((count > 0) ? new PlannedFailures(count, status, retryAfter) : null);
+		return this;
+	}
+
+	/**
 	 * Turns a workspace API outage on or off: every {@code /api/} request answers 503.
 	 * @param down whether the API is down
 	 * @return this
@@ -120,8 +138,24 @@ public final class Faults {
 	 * @return this
 	 */
 	public Faults limitCredentialRate(int callsPerSecond, Duration retryAfter) {
+		return limitCredentialRate(callsPerSecond, Duration.ofSeconds(1), retryAfter);
+	}
+
+	/**
+	 * Limits the credential API to a number of calls per period (a token bucket of that size,
+	 * refilled continuously): {@code limitCredentialRate(1, Duration.ofSeconds(5), ...)} allows one
+	 * call every five seconds. Calls beyond it answer 429 with {@code Retry-After}.
+	 * @param calls the calls allowed per period, or 0 to lift the limit
+	 * @param period the period, positive
+	 * @param retryAfter the {@code Retry-After} to send (whole seconds)
+	 * @return this
+	 */
+	public Faults limitCredentialRate(int calls, Duration period, Duration retryAfter) {
 		requireNonNegative(retryAfter);
-		this.credentialRateLimit.set((callsPerSecond > 0) ? new RateLimit(callsPerSecond, retryAfter) : null);
+		if (period.isNegative() || period.isZero()) {
+			throw new IllegalArgumentException("period must be positive, got " + period);
+		}
+		this.credentialRateLimit.set((calls > 0) ? new RateLimit(calls, period, retryAfter) : null);
 		return this;
 	}
 
@@ -199,6 +233,7 @@ public final class Faults {
 	public Faults reset() {
 		this.credentialLatency = Duration.ZERO;
 		this.plannedFailures.set(null);
+		this.plannedLookupFailures.set(null);
 		this.apiOutage = false;
 		this.apiOutageStatus = 503;
 		this.workspaceOutage = false;
@@ -247,14 +282,26 @@ public final class Faults {
 	 * @return the failure to answer with, or {@code null}
 	 */
 	@Nullable PlannedFailures takeCredentialFailure() {
+		return take(this.plannedFailures);
+	}
+
+	/**
+	 * Takes one planned lookup failure, if any is left.
+	 * @return the failure to answer with, or {@code null}
+	 */
+	@Nullable PlannedFailures takeLookupFailure() {
+		return take(this.plannedLookupFailures);
+	}
+
+	private static @Nullable PlannedFailures take(AtomicReference<@Nullable PlannedFailures> planned) {
 		while (true) {
-			PlannedFailures current = this.plannedFailures.get();
+			PlannedFailures current = planned.get();
 			if (current == null) {
 				return null;
 			}
 			PlannedFailures next = (current.remaining() > 1)
 					? new PlannedFailures(current.remaining() - 1, current.status(), current.retryAfter()) : null;
-			if (this.plannedFailures.compareAndSet(current, next)) {
+			if (planned.compareAndSet(current, next)) {
 				return current;
 			}
 		}
@@ -272,11 +319,13 @@ public final class Faults {
 	}
 
 	/**
-	 * A token bucket holding at most one second of calls.
+	 * A token bucket holding at most one period of calls.
 	 */
 	static final class RateLimit {
 
-		private final int callsPerSecond;
+		private final int burst;
+
+		private final double callsPerNano;
 
 		private final Duration retryAfter;
 
@@ -284,16 +333,16 @@ public final class Faults {
 
 		private long refilledAt = System.nanoTime();
 
-		RateLimit(int callsPerSecond, Duration retryAfter) {
-			this.callsPerSecond = callsPerSecond;
+		RateLimit(int calls, Duration period, Duration retryAfter) {
+			this.burst = calls;
+			this.callsPerNano = calls / (double) period.toNanos();
 			this.retryAfter = retryAfter;
-			this.tokens = callsPerSecond;
+			this.tokens = calls;
 		}
 
 		synchronized boolean tryTake() {
 			long now = System.nanoTime();
-			this.tokens = Math.min(this.callsPerSecond,
-					this.tokens + (now - this.refilledAt) / 1e9 * this.callsPerSecond);
+			this.tokens = Math.min(this.burst, this.tokens + (now - this.refilledAt) * this.callsPerNano);
 			this.refilledAt = now;
 			if (this.tokens < 1) {
 				return false;

@@ -226,11 +226,11 @@ final class WorkspaceApiServer implements AutoCloseable {
 		}
 		Matcher endpoint = ENDPOINT_PATH.matcher(path);
 		if (method.equals("GET") && endpoint.matches()) {
-			return endpoint(endpoint.group(1));
+			return lookupReply(() -> endpoint(endpoint.group(1)));
 		}
 		Matcher instance = INSTANCE_PATH.matcher(path);
 		if (method.equals("GET") && instance.matches()) {
-			return instance(instance.group(1));
+			return lookupReply(() -> instance(instance.group(1)));
 		}
 		return error(404, "ENDPOINT_NOT_FOUND", "No API found for '" + method + " " + path + "'");
 	}
@@ -244,6 +244,17 @@ final class WorkspaceApiServer implements AutoCloseable {
 			return new Reply(reply.status(), reply.body(), Long.toString(throttled.toSeconds()));
 		}
 		Faults.PlannedFailures failure = this.faults.takeCredentialFailure();
+		if (failure != null) {
+			String code = (failure.status() == 429) ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE";
+			Reply reply = error(failure.status(), code, "Injected failure: please retry later.");
+			return (failure.retryAfter() != null)
+					? new Reply(reply.status(), reply.body(), Long.toString(failure.retryAfter().toSeconds())) : reply;
+		}
+		return answer.get();
+	}
+
+	private Reply lookupReply(IoSupplier<Reply> answer) throws IOException {
+		Faults.PlannedFailures failure = this.faults.takeLookupFailure();
 		if (failure != null) {
 			String code = (failure.status() == 429) ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE";
 			Reply reply = error(failure.status(), code, "Injected failure: please retry later.");

@@ -1,11 +1,10 @@
 package io.lakebase.r2dbc;
 
-import java.util.Objects;
-
 import io.lakebase.jdbc.LakebaseConnectionInfo;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
-import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.jdbc.LakebaseCredential;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseResolver;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
@@ -15,15 +14,16 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
 /**
- * R2DBC connections to Lakebase with the rotating credential of a {@link LakebaseConnector} (the
- * same cache as its JDBC logins, so one credential call per lifetime for both):
+ * R2DBC connections to Lakebase with the rotating credential of a {@link LakebaseCredentialCache}
+ * (the same cache as the JDBC logins, so one credential call per lifetime for both):
  * <ul>
- * <li>{@link #options(LakebaseConnector)}: r2dbc-postgresql connection options (host, port,
+ * <li>{@link #options(LakebaseResolver, LakebaseCredentialCache)}: r2dbc-postgresql connection options (host, port,
  * database, role, TLS, schema) whose password is a {@code Publisher} of the current credential,
  * never a static password that expires under a live pool;</li>
- * <li>{@link #connectionFactory(ConnectionFactory, LakebaseConnector)}: wraps the driver's
- * connection factory (under a pool) so that each new connection logs in with one credential,
- * replaced once when Postgres refuses it (28P01), with the outcome recorded for health.</li>
+ * <li>{@link #connectionFactory(ConnectionFactory, LakebaseResolver, LakebaseCredentialCache)}: wraps
+ * the driver's connection factory (under a pool) so that each new connection logs in with one
+ * credential, replaced once when Postgres refuses it (28P01), owning its latest outcome for
+ * health.</li>
  * </ul>
  * A credential that is cached is handed out at once; only when none is does the connection wait
  * for one, on Reactor's bounded-elastic scheduler, never on the caller's (event-loop) thread.
@@ -56,14 +56,15 @@ public final class LakebaseR2dbc {
 	}
 
 	/**
-	 * Returns the r2dbc-postgresql connection options of a connector: resolves the connection
-	 * (a workspace lookup unless the host is configured) and sets the password to a publisher of
-	 * the connector's current credential.
-	 * @param connector the connector
+	 * Returns the r2dbc-postgresql connection options of a connection: resolves it (a workspace
+	 * lookup unless the host is configured) and sets the password to a publisher of the current
+	 * credential.
+	 * @param resolver where to connect
+	 * @param credentials the credentials to log in with
 	 * @return the options, holding no secret
 	 */
-	public static ConnectionFactoryOptions options(LakebaseConnector connector) {
-		LakebaseConnectionInfo connection = connector.resolve();
+	public static ConnectionFactoryOptions options(LakebaseResolver resolver, LakebaseCredentialCache credentials) {
+		LakebaseConnectionInfo connection = resolver.resolve();
 		LakebaseConnectionSettings settings = connection.settings();
 		ConnectionFactoryOptions.Builder options = ConnectionFactoryOptions.builder()
 			.option(ConnectionFactoryOptions.DRIVER, DRIVER)
@@ -71,7 +72,7 @@ public final class LakebaseR2dbc {
 			.option(ConnectionFactoryOptions.PORT, connection.port())
 			.option(ConnectionFactoryOptions.DATABASE, connection.database())
 			.option(ConnectionFactoryOptions.USER, connection.username())
-			.option(PASSWORD_PUBLISHER, password(connector))
+			.option(PASSWORD_PUBLISHER, password(credentials))
 			.option(SSL_MODE, settings.effectiveSslMode().jdbcValue());
 		if (settings.sslRootCert() != null) {
 			options.option(SSL_ROOT_CERT, settings.sslRootCert());
@@ -89,34 +90,33 @@ public final class LakebaseR2dbc {
 	}
 
 	/**
-	 * Wraps the driver's connection factory built from {@link #options(LakebaseConnector)}: each
-	 * connection logs in with one credential, replaced once after a refusal (28P01).
+	 * Wraps the driver's connection factory built from {@link #options}: each connection logs in
+	 * with one credential, replaced once after a refusal (28P01).
 	 * @param driver the r2dbc-postgresql connection factory
-	 * @param connector the connector whose credential the options' password publishes
+	 * @param resolver where the options connect
+	 * @param credentials the credentials the options' password publishes
 	 * @return the connection factory to put a pool on
 	 */
-	public static ConnectionFactory connectionFactory(ConnectionFactory driver, LakebaseConnector connector) {
-		return new LakebaseConnectionFactory(Objects.requireNonNull(driver, "driver"),
-				Objects.requireNonNull(connector, "connector"));
+	public static LakebaseR2dbcConnectionFactory connectionFactory(ConnectionFactory driver, LakebaseResolver resolver,
+			LakebaseCredentialCache credentials) {
+		return new LakebaseR2dbcConnectionFactory(driver, resolver, credentials);
 	}
 
 	/**
-	 * Returns the connector's current credential: at once when cached, else obtained on the
-	 * bounded-elastic scheduler.
-	 * @param connector the connector
+	 * Returns the current credential: at once when cached, else obtained on the bounded-elastic
+	 * scheduler.
+	 * @param credentials the cache
 	 * @return the credential
 	 */
-	static Mono<LakebaseCredential> credential(LakebaseConnector connector) {
-		return Mono.defer(() -> connector.credentials()
-			.cached()
+	static Mono<LakebaseCredential> credential(LakebaseCredentialCache credentials) {
+		return Mono.defer(() -> credentials.cached()
 			.map(Mono::just)
-			.orElseGet(() -> Mono.fromCallable(() -> connector.credentials().get())
-				.subscribeOn(Schedulers.boundedElastic())));
+			.orElseGet(() -> Mono.fromCallable(credentials::get).subscribeOn(Schedulers.boundedElastic())));
 	}
 
-	private static Publisher<CharSequence> password(LakebaseConnector connector) {
+	private static Publisher<CharSequence> password(LakebaseCredentialCache credentials) {
 		return Mono.deferContextual((context) -> chosen(context).map(Mono::just)
-			.orElseGet(() -> credential(connector))
+			.orElseGet(() -> credential(credentials))
 			.map(LakebaseCredential::token));
 	}
 

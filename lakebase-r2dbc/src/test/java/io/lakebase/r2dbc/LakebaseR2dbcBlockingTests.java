@@ -2,7 +2,6 @@ package io.lakebase.r2dbc;
 
 import java.time.Duration;
 
-import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import io.r2dbc.spi.ConnectionFactories;
@@ -31,11 +30,15 @@ class LakebaseR2dbcBlockingTests {
 	@RegisterExtension
 	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(LocalLakebase.builder());
 
-	private LakebaseConnector connector;
+	private R2dbcTestConnection connector;
 
 	@BeforeAll
 	static void installBlockHound() {
-		BlockHound.install();
+		// The JDK reads its random seed and trust material once per JVM, on whichever thread first
+		// builds an SSL context: here r2dbc-postgresql's, on the event loop, unless something else
+		// in this JVM did it first. That is the JDK's, not this library's, and it happens once.
+		BlockHound.install((builder) -> builder.allowBlockingCallsInside("sun.security.ssl.SSLContextImpl",
+				"engineInit"));
 	}
 
 	@BeforeEach
@@ -71,8 +74,7 @@ class LakebaseR2dbcBlockingTests {
 
 	private ConnectionFactory connections() {
 		// Resolving the host calls the workspace: done here, as at application start, not on the event loop.
-		return LakebaseR2dbc.connectionFactory(ConnectionFactories.get(LakebaseR2dbc.options(this.connector)),
-				this.connector);
+		return this.connector.factory(ConnectionFactories.get(this.connector.options()));
 	}
 
 }

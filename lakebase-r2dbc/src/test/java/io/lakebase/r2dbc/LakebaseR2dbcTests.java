@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseLoginOutcome;
 import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.jdbc.SslMode;
 import io.lakebase.local.Identity;
@@ -24,6 +24,7 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.Option;
+import io.r2dbc.spi.R2dbcException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class LakebaseR2dbcTests {
 	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(
 			LocalLakebase.builder().tokenLifetime(TOKEN_LIFETIME));
 
-	private LakebaseConnector connector;
+	private R2dbcTestConnection connector;
 
 	private ConnectionPool pool;
 
@@ -70,7 +71,7 @@ class LakebaseR2dbcTests {
 
 	@Test
 	void theOptionsHoldNoSecretAndLogInAsTheServicePrincipal() {
-		ConnectionFactoryOptions options = LakebaseR2dbc.options(this.connector);
+		ConnectionFactoryOptions options = this.connector.options();
 		assertThat(options.getValue(ConnectionFactoryOptions.HOST)).isEqualTo("127.0.0.1");
 		assertThat(options.getValue(ConnectionFactoryOptions.USER)).isEqualTo(LocalLakebase.DEFAULT_CLIENT_ID);
 		assertThat(options.toString()).doesNotContain(lakebase.get().defaultIdentity().secret());
@@ -87,7 +88,7 @@ class LakebaseR2dbcTests {
 		this.connector.close();
 		this.connector = connector(lakebase.get(), (settings) -> settings.sslMode(SslMode.VERIFY_FULL)
 			.sslRootCert(lakebase.get().caCertificate().toString()));
-		ConnectionFactoryOptions options = LakebaseR2dbc.options(this.connector);
+		ConnectionFactoryOptions options = this.connector.options();
 		assertThat(options.getValue(Option.valueOf("sslMode"))).isEqualTo("verify-full");
 		this.pool = pool(Duration.ofMinutes(10), 1);
 		assertThat(query(this.pool, "select current_user").block(Duration.ofSeconds(30)))
@@ -100,9 +101,9 @@ class LakebaseR2dbcTests {
 		// emulator's certificate.
 		this.connector.close();
 		this.connector = connector(lakebase.get(), (settings) -> settings.sslRootCert(null));
-		ConnectionFactoryOptions options = LakebaseR2dbc.options(this.connector);
+		ConnectionFactoryOptions options = this.connector.options();
 		assertThat(options.getValue(Option.valueOf("sslMode"))).isEqualTo("verify-full");
-		ConnectionFactory connections = LakebaseR2dbc.connectionFactory(ConnectionFactories.get(options), this.connector);
+		ConnectionFactory connections = this.connector.factory(ConnectionFactories.get(options));
 		long passwords = lakebase.get().stats().passwordsReceived();
 		// The handshake fails before any credential is sent.
 		assertThatExceptionOfType(RuntimeException.class)
@@ -125,9 +126,9 @@ class LakebaseR2dbcTests {
 		this.connector.close();
 		this.connector = connector(lakebase.get(),
 				(settings) -> settings.sslMode(SslMode.REQUIRE).sslRootCert(otherCa.toString()));
-		ConnectionFactoryOptions options = LakebaseR2dbc.options(this.connector);
+		ConnectionFactoryOptions options = this.connector.options();
 		assertThat(options.getValue(Option.valueOf("sslMode"))).isEqualTo("verify-ca");
-		ConnectionFactory connections = LakebaseR2dbc.connectionFactory(ConnectionFactories.get(options), this.connector);
+		ConnectionFactory connections = this.connector.factory(ConnectionFactories.get(options));
 		long passwords = lakebase.get().stats().passwordsReceived();
 		assertThatExceptionOfType(RuntimeException.class)
 			.isThrownBy(() -> query(connections, "select 1::text").block(Duration.ofSeconds(30)))
@@ -191,8 +192,7 @@ class LakebaseR2dbcTests {
 
 	@Test
 	void aRevokedCredentialIsReplacedOnceAndTheLoginSucceeds() throws Exception {
-		ConnectionFactory connections = LakebaseR2dbc
-			.connectionFactory(ConnectionFactories.get(LakebaseR2dbc.options(this.connector)), this.connector);
+		ConnectionFactory connections = this.connector.factory(ConnectionFactories.get(this.connector.options()));
 		assertThat(query(connections, "select current_user").block(Duration.ofSeconds(30)))
 			.isEqualTo(LocalLakebase.DEFAULT_CLIENT_ID);
 		// Not refused within a quarter of its lifetime: a credential that old is worth replacing.
@@ -204,6 +204,25 @@ class LakebaseR2dbcTests {
 		assertThat(lakebase.get().stats().loginsRejected()).isEqualTo(1);
 		assertThat(lakebase.get().stats().credentialRequests() - callsBefore).isBetween(1L, 2L);
 		assertThat(this.connector.lastLogin().orElseThrow().succeeded()).isTrue();
+	}
+
+	@Test
+	void aRefusalWhoseReplacementCannotBeHadIsReportedAsTheRefusal() throws Exception {
+		ConnectionFactory connections = this.connector.factory(ConnectionFactories.get(this.connector.options()));
+		assertThat(query(connections, "select current_user").block(Duration.ofSeconds(30)))
+			.isEqualTo(LocalLakebase.DEFAULT_CLIENT_ID);
+		Thread.sleep(TOKEN_LIFETIME.toMillis() / 4 + 300);
+		lakebase.get().revokeTokens(lakebase.get().defaultIdentity().name());
+		lakebase.get().faults().apiOutage(true, 500);
+		assertThatExceptionOfType(R2dbcException.class)
+			.isThrownBy(() -> query(connections, "select current_user").block(Duration.ofSeconds(30)))
+			.satisfies((ex) -> {
+				assertThat(ex.getSqlState()).isEqualTo("28P01");
+				assertThat(ex.getSuppressed()).isNotEmpty();
+			});
+		LakebaseLoginOutcome outcome = this.connector.lastLogin().orElseThrow();
+		assertThat(outcome.succeeded()).isFalse();
+		assertThat(outcome.sqlState()).isEqualTo("28P01");
 	}
 
 	@Test
@@ -230,8 +249,7 @@ class LakebaseR2dbcTests {
 	}
 
 	private ConnectionPool pool(Duration maxLifeTime, int maxSize) {
-		ConnectionFactory connections = LakebaseR2dbc
-			.connectionFactory(ConnectionFactories.get(LakebaseR2dbc.options(this.connector)), this.connector);
+		ConnectionFactory connections = this.connector.factory(ConnectionFactories.get(this.connector.options()));
 		return new ConnectionPool(ConnectionPoolConfiguration.builder(connections)
 			.maxSize(maxSize)
 			.maxLifeTime(maxLifeTime)
@@ -246,24 +264,21 @@ class LakebaseR2dbcTests {
 				Connection::close);
 	}
 
-	static LakebaseConnector connector(LocalLakebase local) {
+	static R2dbcTestConnection connector(LocalLakebase local) {
 		return connector(local, (settings) -> settings);
 	}
 
-	static LakebaseConnector connector(LocalLakebase local,
+	static R2dbcTestConnection connector(LocalLakebase local,
 			UnaryOperator<LakebaseConnectionSettings.Builder> customizer) {
 		Identity identity = local.defaultIdentity();
 		WorkspaceClient client = new WorkspaceClient(new DatabricksConfig().setHost(local.workspaceUrl())
 			.setClientId(identity.name())
 			.setClientSecret(identity.secret()));
-		return LakebaseConnector
-			.builder(customizer
-				.apply(LakebaseConnectionSettings.builder(LakebaseTarget.endpoint(LocalLakebase.DEFAULT_ENDPOINT))
-					.port(local.port())
-					.sslRootCert(local.caCertificate().toString()))
-				.build())
-			.workspaceClient(client)
-			.build();
+		return new R2dbcTestConnection(customizer
+			.apply(LakebaseConnectionSettings.builder(LakebaseTarget.endpoint(LocalLakebase.DEFAULT_ENDPOINT))
+				.port(local.port())
+				.sslRootCert(local.caCertificate().toString()))
+			.build(), () -> client);
 	}
 
 }

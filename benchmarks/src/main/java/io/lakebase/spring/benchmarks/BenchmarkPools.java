@@ -2,7 +2,7 @@ package io.lakebase.spring.benchmarks;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseResolver;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -70,7 +70,7 @@ final class BenchmarkPools {
 		ConfigurableApplicationContext context = this.applications.start(Variant.STARTER);
 		// B starts with lakebase.fail-fast=false, so its start made no workspace call. Give it the
 		// head start A has: host and role resolved, OAuth token held. Only credential calls differ.
-		context.getBean(LakebaseConnector.class).resolve();
+		context.getBean(LakebaseResolver.class).resolve();
 		context.getBean(WorkspaceClient.class).config().authenticate();
 		return new BenchmarkPool(Variant.STARTER, context.getBean(HikariDataSource.class), context);
 	}

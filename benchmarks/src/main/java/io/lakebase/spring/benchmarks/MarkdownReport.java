@@ -126,7 +126,7 @@ final class MarkdownReport {
 				+ Figures.count(plan.heapContexts(), "context") + " of one variant open, less the heap in use before, "
 				+ "per context; pools not started. The starter's beans retain the difference between B and C.\n");
 		out.append("7. " + Figures.count(results.health().probes(), "call") + " of the starter's `lakebase` health "
-				+ "check (`LakebaseConnector.health`, as the actuator indicator calls it) on B's long-lived, settled pool; "
+				+ "check (`LakebaseHealthCheck.check`, as the actuator indicator calls it) on B's long-lived, settled pool; "
 				+ "physical logins as the local Lakebase counts them, per 100 checks. It logs in itself only when no "
 				+ "login has happened yet or the latest one failed.\n");
 		out.append("8. R2DBC, B and C only: r2dbc-postgresql under r2dbc-pool (" + plan.poolSize() + " connections, "

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseCredentialSource;
+import io.lakebase.jdbc.LakebaseResolver;
 import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.local.Stats;
 import io.lakebase.r2dbc.LakebaseR2dbc;
@@ -52,9 +54,14 @@ final class R2dbcBenchmark {
 	Result run() {
 		Map<Variant, CredentialCount> churn = new EnumMap<>(Variant.class);
 		Map<Variant, List<Double>> rounds = new EnumMap<>(Variant.class);
-		try (LakebaseConnector connector = connector()) {
-			ConnectionFactory starter = LakebaseR2dbc
-				.connectionFactory(ConnectionFactories.get(LakebaseR2dbc.options(connector)), connector);
+		WorkspaceClient client = workspaceClient();
+		LakebaseResolver resolver = new LakebaseResolver(settings(), () -> client);
+		try (LakebaseCredentialCache credentials = LakebaseCredentialCache
+			.builder(LakebaseCredentialSource.forTarget(resolver.target(), () -> client,
+					LakebaseCredentialSource.MAXIMUM_LIFETIME))
+			.build()) {
+			ConnectionFactory starter = LakebaseR2dbc.connectionFactory(
+					ConnectionFactories.get(LakebaseR2dbc.options(resolver, credentials)), resolver, credentials);
 			ConnectionFactory staticPassword = ConnectionFactories.get(staticOptions());
 			Map<Variant, ConnectionFactory> factories = Map.of(Variant.STARTER, starter, Variant.STATIC_PASSWORD,
 					staticPassword);
@@ -123,17 +130,17 @@ final class R2dbcBenchmark {
 			.build());
 	}
 
-	private LakebaseConnector connector() {
-		WorkspaceClient client = new WorkspaceClient(new DatabricksConfig().setHost(this.target.workspaceUrl())
+	private WorkspaceClient workspaceClient() {
+		return new WorkspaceClient(new DatabricksConfig().setHost(this.target.workspaceUrl())
 			.setClientId(this.target.username())
 			.setClientSecret(this.target.clientSecret()));
-		return LakebaseConnector
-			.builder(LakebaseConnectionSettings.builder(LakebaseTarget.endpoint(this.target.endpoint()))
-				.port(this.target.port())
-				.database(this.target.database())
-				.sslRootCert(this.target.rootCert())
-				.build())
-			.workspaceClient(client)
+	}
+
+	private LakebaseConnectionSettings settings() {
+		return LakebaseConnectionSettings.builder(LakebaseTarget.endpoint(this.target.endpoint()))
+			.port(this.target.port())
+			.database(this.target.database())
+			.sslRootCert(this.target.rootCert())
 			.build();
 	}
 

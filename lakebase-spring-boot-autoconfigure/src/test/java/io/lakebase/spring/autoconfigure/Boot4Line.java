@@ -1,6 +1,8 @@
 package io.lakebase.spring.autoconfigure;
 
-import io.lakebase.spring.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
+import io.lakebase.spring.boot4.autoconfigure.LakebaseJdbcAutoConfiguration;
+import io.lakebase.spring.boot4.autoconfigure.LakebaseR2dbcAutoConfiguration;
+import io.lakebase.spring.boot4.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;

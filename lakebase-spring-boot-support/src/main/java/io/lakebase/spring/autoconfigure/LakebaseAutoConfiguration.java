@@ -1,6 +1,7 @@
 package io.lakebase.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.Properties;
 
 import javax.sql.DataSource;
 
@@ -8,11 +9,11 @@ import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConfigurationException;
-import io.lakebase.jdbc.LakebaseConnectionSettings;
-import io.lakebase.jdbc.LakebaseConnector;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseCredentialListener;
 import io.lakebase.jdbc.LakebaseCredentialSource;
+import io.lakebase.jdbc.LakebaseResolver;
+import io.lakebase.jdbc.LakebaseWorkspaceClients;
 import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.spring.autoconfigure.aot.LakebaseRuntimeHints;
 
@@ -35,9 +36,11 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration for Databricks Lakebase: a {@link WorkspaceClient}, a cached source of
- * short-lived database credentials, a {@link LakebaseConnector}, and the post-processor that makes
- * Boot's own Hikari {@code DataSource} log in through it; each Spring Boot line's
+ * Auto-configuration for Databricks Lakebase, a one-way pipeline: the validated settings
+ * ({@link LakebaseConnectionDetails}), a {@link WorkspaceClient}, the credential cache of its identity
+ * (made by {@link LakebaseCredentialCaches}), a {@link LakebaseResolver} that looks the connection up
+ * once, the auto-configured data source's connection checked at startup, and the post-processor that
+ * gives Boot's own Hikari {@code DataSource} a login data source on it; each Spring Boot line's
  * {@code LakebaseJdbcAutoConfiguration} adds the JDBC connection details the pool is built from.
  * Active when {@code lakebase.endpoint} or {@code lakebase.instance} is set. When the application
  * defines its own {@link DataSource} or {@code JdbcConnectionDetails} (a Testcontainers service
@@ -94,7 +97,7 @@ public final class LakebaseAutoConfiguration {
 		// The SDK waits 300 s by default: far too long on a connection path.
 		config.setHttpTimeoutSeconds((int) Math.max(1, workspace.getHttpTimeout().toSeconds()));
 		try {
-			return LakebaseConnector.createWorkspaceClient(config, connectionDetails.getSettings().target());
+			return LakebaseWorkspaceClients.create(config, connectionDetails.getSettings().target());
 		}
 		catch (LakebaseConfigurationException ex) {
 			throw LakebasePropertyFailures.of(ex);
@@ -102,24 +105,24 @@ public final class LakebaseAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	LakebaseCredentialCache lakebaseCredentialCache(LakebaseConnectionDetails connectionDetails,
-			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseProperties properties,
+	LakebaseCredentialCaches lakebaseCredentialCaches(LakebaseProperties properties,
 			ObjectProvider<LakebaseCredentialListener> listeners) {
-		LakebaseProperties.Credential credential = properties.getCredential();
-		try {
-			LakebaseTarget target = connectionDetails.getSettings().target();
-			LakebaseCredentialSource source = LakebaseCredentialSource.forTarget(target, workspaceClient::getObject,
-					credentialTtl(credential, target));
-			return LakebaseCredentialCache.builder(source)
-				.refreshBefore(credential.getRefreshBefore())
-				.fetchTimeout(credential.getFetchTimeout())
-				.listeners(listeners.orderedStream().toList())
-				.build();
-		}
-		catch (LakebaseConfigurationException ex) {
-			throw LakebasePropertyFailures.of(ex);
-		}
+		return new LakebaseCredentialCaches(properties, listeners.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LakebaseCredentialCache lakebaseCredentialCache(LakebaseCredentialCaches caches,
+			LakebaseConnectionDetails connectionDetails, ObjectProvider<WorkspaceClient> workspaceClient) {
+		return caches.application(workspaceClient::getObject, connectionDetails.getSettings().target());
+	}
+
+	// The application's connection, resolved once for JDBC and R2DBC alike.
+	@Bean
+	@ConditionalOnMissingBean
+	LakebaseResolver lakebaseResolver(LakebaseConnectionDetails connectionDetails,
+			ObjectProvider<WorkspaceClient> workspaceClient) {
+		return new LakebaseResolver(connectionDetails.getSettings(), workspaceClient::getObject);
 	}
 
 	/**
@@ -141,23 +144,18 @@ public final class LakebaseAutoConfiguration {
 	}
 
 	@Bean
-	LakebaseDataSources lakebaseDataSources() {
-		return new LakebaseDataSources();
-	}
-
-	@Bean
 	@ConditionalOnMissingBean
 	LakebaseDataSourceBuilder lakebaseDataSourceBuilder(LakebaseConnectionDetails connectionDetails,
 			ObjectProvider<WorkspaceClient> workspaceClient, ObjectProvider<LakebaseCredentialCache> credentials,
-			LakebaseProperties properties, LakebaseDataSources dataSources) {
+			LakebaseCredentialCaches caches, LakebaseProperties properties) {
 		return new LakebaseDataSourceBuilder(connectionDetails.getSettings(), workspaceClient::getObject,
-				credentials::getObject, properties, dataSources);
+				credentials::getObject, caches, properties);
 	}
 
 	@Bean
-	LakebaseBackOffReport lakebaseBackOffReport(LakebaseDataSources dataSources,
+	LakebaseBackOffReport lakebaseBackOffReport(ObjectProvider<LakebasePrimaryConnection> primary,
 			LakebaseConnectionDetails connectionDetails, ListableBeanFactory beanFactory) {
-		return new LakebaseBackOffReport(dataSources, connectionDetails.getSettings().target(), beanFactory);
+		return new LakebaseBackOffReport(primary, connectionDetails.getSettings().target(), beanFactory);
 	}
 
 	/**
@@ -172,17 +170,14 @@ public final class LakebaseAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		LakebaseConnector lakebaseConnector(LakebaseConnectionDetails connectionDetails,
-				ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
-				LakebaseProperties properties, Environment environment, LakebaseDataSources dataSources) {
-			LakebaseConnectionSettings settings = connectionDetails.getSettings();
-			ConflictingConnectionProperties.JDBC.check(environment, "lakebase." + settings.target().kind());
+		LakebasePrimaryConnection lakebasePrimaryConnection(LakebaseResolver resolver,
+				LakebaseCredentialCache credentials, LakebaseProperties properties, Environment environment) {
+			ConflictingConnectionProperties.JDBC.check(environment, "lakebase." + resolver.target().kind());
 			// Before the startup check logs in: the pool would take these over.
 			ConflictingConnectionProperties.checkTls(environment, "spring.datasource.hikari.data-source-properties");
-			LakebaseConnector connector = LakebaseStartupCheck.connector(settings, workspaceClient::getObject,
-					credentials, properties, (failure) -> false);
-			dataSources.primary(connector);
-			return connector;
+			LakebasePrimaryConnection connection = new LakebasePrimaryConnection(resolver, credentials);
+			LakebaseFailFast.check(connection.loginDataSource(new Properties()), properties, (failure) -> false);
+			return connection;
 		}
 
 		@Bean
@@ -193,9 +188,9 @@ public final class LakebaseAutoConfiguration {
 
 		@Bean
 		static LakebaseDataSourceBeanPostProcessor lakebaseDataSourceBeanPostProcessor(
-				ObjectProvider<LakebaseConnector> connector, ObjectProvider<LakebaseReadOnlyRouting> readOnlyRouting,
-				Environment environment) {
-			return new LakebaseDataSourceBeanPostProcessor(connector, readOnlyRouting, environment);
+				ObjectProvider<LakebasePrimaryConnection> connection, ObjectProvider<LakebaseProperties> properties,
+				ObjectProvider<LakebaseReadOnlyRouting> readOnlyRouting, Environment environment) {
+			return new LakebaseDataSourceBeanPostProcessor(connection, properties, readOnlyRouting, environment);
 		}
 
 	}

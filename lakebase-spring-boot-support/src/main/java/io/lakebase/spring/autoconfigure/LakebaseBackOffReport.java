@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.util.ClassUtils;
 
@@ -21,21 +22,22 @@ final class LakebaseBackOffReport implements SmartInitializingSingleton {
 
 	private static final Logger logger = LoggerFactory.getLogger(LakebaseBackOffReport.class);
 
-	private final LakebaseDataSources dataSources;
+	private final ObjectProvider<LakebasePrimaryConnection> primary;
 
 	private final LakebaseTarget target;
 
 	private final ListableBeanFactory beanFactory;
 
-	LakebaseBackOffReport(LakebaseDataSources dataSources, LakebaseTarget target, ListableBeanFactory beanFactory) {
-		this.dataSources = dataSources;
+	LakebaseBackOffReport(ObjectProvider<LakebasePrimaryConnection> primary, LakebaseTarget target,
+			ListableBeanFactory beanFactory) {
+		this.primary = primary;
 		this.target = target;
 		this.beanFactory = beanFactory;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		if (this.dataSources.primary().isPresent()) {
+		if (this.primary.getIfAvailable() != null) {
 			return;
 		}
 		List<String> beans = new ArrayList<>();

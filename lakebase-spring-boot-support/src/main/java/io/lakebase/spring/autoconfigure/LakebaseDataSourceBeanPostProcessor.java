@@ -5,38 +5,42 @@ import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConnectionException;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseLoginDataSource;
 import io.lakebase.jdbc.LakebaseDataSource;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
 import org.springframework.core.PriorityOrdered;
 import org.springframework.core.env.Environment;
 
 /**
- * Makes Boot's Hikari {@code dataSource} open its physical connections through the
- * {@link LakebaseConnector}'s login data source (the cached credential, replaced once when
- * refused), and shortens its {@code maxLifetime} to 45 minutes unless the user set one, so that
- * connections are renewed well within Lakebase's limits. After the startup check
- * ({@code lakebase.fail-fast}), which the connector ran before the pool existed, it starts the
- * pool, so that the first request finds connections ready. With {@code lakebase.read-only.*}, the
- * primary's logins get PgJDBC's {@code readOnlyMode=always} and the bean becomes the routing data
- * source over the primary pool and the replica's ({@link LakebaseReadOnlyRouting}).
+ * Makes Boot's Hikari {@code dataSource} open its physical connections through a
+ * {@link LakebaseLoginDataSource} of its own on the {@link LakebasePrimaryConnection} (the cached
+ * credential, replaced once when refused), and shortens its {@code maxLifetime} to 45 minutes
+ * unless the user set one, so that connections are renewed well within Lakebase's limits. After the
+ * startup check ({@code lakebase.fail-fast}), which ran on the primary connection before the pool
+ * existed, it starts the pool, so that the first request finds connections ready. With
+ * {@code lakebase.read-only.*}, the primary's logins get PgJDBC's {@code readOnlyMode=always} and
+ * the bean becomes the routing data source over the primary pool and the replica's
+ * ({@link LakebaseReadOnlyRouting}).
  */
 final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, PriorityOrdered {
 
-	private final ObjectProvider<LakebaseConnector> connector;
+	private final ObjectProvider<LakebasePrimaryConnection> connection;
+
+	private final ObjectProvider<LakebaseProperties> properties;
 
 	private final ObjectProvider<LakebaseReadOnlyRouting> readOnlyRouting;
 
 	private final Environment environment;
 
-	LakebaseDataSourceBeanPostProcessor(ObjectProvider<LakebaseConnector> connector,
-			ObjectProvider<LakebaseReadOnlyRouting> readOnlyRouting, Environment environment) {
-		this.connector = connector;
+	LakebaseDataSourceBeanPostProcessor(ObjectProvider<LakebasePrimaryConnection> connection,
+			ObjectProvider<LakebaseProperties> properties, ObjectProvider<LakebaseReadOnlyRouting> readOnlyRouting,
+			Environment environment) {
+		this.connection = connection;
+		this.properties = properties;
 		this.readOnlyRouting = readOnlyRouting;
 		this.environment = environment;
 	}
@@ -48,16 +52,14 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 					dataSource.getDataSourceProperties());
 			// Hikari hands spring.datasource.hikari.data-source-properties only to a DataSource it
 			// creates itself: the login data source takes them over.
-			dataSource.setDataSource(this.connector.getObject().dataSource(dataSource.getDataSourceProperties()));
-			Binder binder = Binder.get(this.environment);
-			if (!binder.bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
+			dataSource.setDataSource(this.connection.getObject().loginDataSource(dataSource.getDataSourceProperties()));
+			if (!this.environment.containsProperty("spring.datasource.hikari.max-lifetime")) {
 				dataSource.setMaxLifetime(LakebaseDataSource.DEFAULT_MAX_LIFETIME.toMillis());
 			}
 			// Without the startup check, the pool starts empty rather than failing the first
 			// request when Lakebase or the workspace is briefly unavailable; requests then wait for
 			// a connection up to Hikari's connection timeout.
-			boolean failFast = binder.bind("lakebase.fail-fast", Boolean.class).orElse(true);
-			if (!failFast && !binder.bind("spring.datasource.hikari.initialization-fail-timeout", Long.class).isBound()) {
+			if (!failFast() && !this.environment.containsProperty("spring.datasource.hikari.initialization-fail-timeout")) {
 				dataSource.setInitializationFailTimeout(-1);
 			}
 			LakebaseReadOnlyRouting routing = this.readOnlyRouting.getIfAvailable();
@@ -73,18 +75,22 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 		if (!(bean instanceof HikariDataSource dataSource) || !"dataSource".equals(beanName)) {
 			return bean;
 		}
-		boolean failFast = Binder.get(this.environment).bind("lakebase.fail-fast", Boolean.class).orElse(true);
+		boolean failFast = failFast();
 		if (failFast) {
-			LakebaseConnector connector = this.connector.getObject();
-			try (Connection connection = dataSource.getConnection()) {
+			try (Connection opened = dataSource.getConnection()) {
 				// Open: the pool fills in the background.
 			}
 			catch (SQLException ex) {
-				throw new LakebaseConnectionException(connector.resolve(), ex);
+				throw new LakebaseConnectionException(this.connection.getObject().resolver().resolve(), ex);
 			}
 		}
 		LakebaseReadOnlyRouting routing = this.readOnlyRouting.getIfAvailable();
 		return (routing != null) ? routing.route(dataSource, failFast) : dataSource;
+	}
+
+	private boolean failFast() {
+		LakebaseProperties bound = this.properties.getIfAvailable();
+		return bound == null || bound.isFailFast();
 	}
 
 	@Override

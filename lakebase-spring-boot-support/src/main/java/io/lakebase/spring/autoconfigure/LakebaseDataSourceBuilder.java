@@ -8,7 +8,8 @@ import com.databricks.sdk.WorkspaceClient;
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConfigurationException;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseLoginDataSource;
+import io.lakebase.jdbc.LakebaseResolver;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseDataSource;
 import io.lakebase.jdbc.LakebaseTarget;
@@ -38,9 +39,9 @@ public final class LakebaseDataSourceBuilder {
 
 	private final Supplier<LakebaseCredentialCache> applicationCredentials;
 
-	private final LakebaseProperties properties;
+	private final LakebaseCredentialCaches caches;
 
-	private final LakebaseDataSources dataSources;
+	private final LakebaseProperties properties;
 
 	private @Nullable String name;
 
@@ -59,18 +60,18 @@ public final class LakebaseDataSourceBuilder {
 	private @Nullable WorkspaceClient workspaceClient;
 
 	LakebaseDataSourceBuilder(LakebaseConnectionSettings defaults, Supplier<WorkspaceClient> workspaceClient,
-			Supplier<LakebaseCredentialCache> credentials, LakebaseProperties properties,
-			LakebaseDataSources dataSources) {
+			Supplier<LakebaseCredentialCache> credentials, LakebaseCredentialCaches caches,
+			LakebaseProperties properties) {
 		this.defaults = defaults;
 		this.applicationWorkspaceClient = workspaceClient;
 		this.applicationCredentials = credentials;
+		this.caches = caches;
 		this.properties = properties;
-		this.dataSources = dataSources;
 	}
 
 	private LakebaseDataSourceBuilder(LakebaseDataSourceBuilder other) {
-		this(other.defaults, other.applicationWorkspaceClient, other.applicationCredentials, other.properties,
-				other.dataSources);
+		this(other.defaults, other.applicationWorkspaceClient, other.applicationCredentials, other.caches,
+				other.properties);
 		this.name = other.name;
 		this.target = other.target;
 		this.host = other.host;
@@ -83,7 +84,8 @@ public final class LakebaseDataSourceBuilder {
 
 	/**
 	 * Names the data source: its Hikari pool name and its key in the {@code lakebase} health
-	 * component. Required, and unique in the application.
+	 * component. Required; a name given twice (a data source rebuilt by a refresh scope, say) shows
+	 * under that name once.
 	 * @param name the name, such as {@code orders}
 	 * @return a new builder
 	 */
@@ -179,10 +181,11 @@ public final class LakebaseDataSourceBuilder {
 	}
 
 	/**
-	 * Builds the data source: an unstarted Hikari pool on a new connector, registered for health
-	 * under its name. With {@code lakebase.fail-fast}, first checks that it can connect.
+	 * Builds the data source: an unstarted Hikari pool on a login data source of its own, which the
+	 * {@code lakebase} health component finds among the application's {@code DataSource} beans.
+	 * With {@code lakebase.fail-fast}, first checks that it can connect.
 	 * @return the pool, closed by the application context when it is a bean
-	 * @throws IllegalStateException when no name is set, or the name is taken
+	 * @throws IllegalStateException when no name is set
 	 */
 	public HikariDataSource build() {
 		String poolName = this.name;
@@ -205,23 +208,23 @@ public final class LakebaseDataSourceBuilder {
 			settings.schema(this.schema);
 		}
 		WorkspaceClient client = this.workspaceClient;
-		LakebaseConnector connector = LakebaseStartupCheck.connector(settings.build(),
-				(client != null) ? () -> client : this.applicationWorkspaceClient,
-				(client != null) ? this.dataSources.credentialsOf(client, resolvedTarget, this.properties)
-						: this.applicationCredentials.get(),
-				this.properties, (failure) -> false);
-		try {
-			this.dataSources.add(poolName, connector);
-		}
-		catch (RuntimeException ex) {
-			connector.close();
-			throw ex;
-		}
+		// The application's identity shares the application's credential; another identity's data
+		// sources share one of their own, per flavour.
+		LakebaseCredentialCache credentials = (client != null) ? this.caches.of(client, resolvedTarget)
+				: sameFlavour(resolvedTarget) ? this.applicationCredentials.get()
+						: this.caches.application(this.applicationWorkspaceClient, resolvedTarget);
+		LakebaseResolver resolver = new LakebaseResolver(settings.build(),
+				(client != null) ? () -> client : this.applicationWorkspaceClient);
+		LakebaseFailFast.check(new LakebaseLoginDataSource(resolver, credentials), this.properties, (failure) -> false);
 		HikariDataSource pool = new HikariDataSource();
 		pool.setPoolName(poolName);
 		pool.setMaxLifetime(LakebaseDataSource.DEFAULT_MAX_LIFETIME.toMillis());
-		pool.setDataSource(connector.dataSource(pool.getDataSourceProperties()));
+		pool.setDataSource(new LakebaseLoginDataSource(resolver, credentials, pool.getDataSourceProperties()));
 		return pool;
+	}
+
+	private boolean sameFlavour(LakebaseTarget target) {
+		return target.flavour() == this.defaults.target().flavour();
 	}
 
 	private boolean sameTarget(LakebaseTarget target) {

@@ -2,6 +2,10 @@ package io.lakebase.spring.autoconfigure;
 
 import java.time.Duration;
 
+import io.lakebase.jdbc.LakebaseConnectionSettings;
+import io.lakebase.jdbc.LakebaseCredentialCache;
+import io.lakebase.jdbc.LakebaseStartupCheck;
+import io.lakebase.jdbc.LakebaseWorkspaceClients;
 import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import io.lakebase.jdbc.SslMode;
 import org.jspecify.annotations.Nullable;
@@ -40,12 +44,12 @@ public class LakebaseProperties {
 	/**
 	 * Port of the database.
 	 */
-	private int port = 5432;
+	private int port = LakebaseConnectionSettings.DEFAULT_PORT;
 
 	/**
 	 * Name of the database.
 	 */
-	private String database = "databricks_postgres";
+	private String database = LakebaseConnectionSettings.DEFAULT_DATABASE;
 
 	/**
 	 * Postgres role to log in as. The service principal's client id, or else the current user's
@@ -69,7 +73,7 @@ public class LakebaseProperties {
 	 * How long the startup check retries transient failures (throttling, an unavailable API,
 	 * timeouts, refused connections) before the start fails.
 	 */
-	private Duration startupTimeout = Duration.ofSeconds(60);
+	private Duration startupTimeout = LakebaseStartupCheck.DEFAULT_TIMEOUT;
 
 	private final Ssl ssl = new Ssl();
 
@@ -346,13 +350,14 @@ public class LakebaseProperties {
 		 * How long before expiry to refresh the credential in the background (at most half its
 		 * lifetime).
 		 */
-		private Duration refreshBefore = Duration.ofMinutes(5);
+		private Duration refreshBefore = LakebaseCredentialCache.DEFAULT_REFRESH_BEFORE;
 
 		/**
-		 * How long one call to the credential API may take, whatever Retry-After it answers, and
+		 * How long one call to the credential API may take (the SDK's sleep through a throttled
+		 * answer's Retry-After is cut there, and no call is made before the Retry-After ends), and
 		 * how long opening a connection waits for a credential when no valid one is cached.
 		 */
-		private Duration fetchTimeout = Duration.ofSeconds(10);
+		private Duration fetchTimeout = LakebaseCredentialCache.DEFAULT_FETCH_TIMEOUT;
 
 		public @Nullable Duration getTtl() {
 			return this.ttl;
@@ -426,7 +431,7 @@ public class LakebaseProperties {
 		/**
 		 * Timeout of each HTTP request to the workspace API.
 		 */
-		private Duration httpTimeout = Duration.ofSeconds(10);
+		private Duration httpTimeout = LakebaseWorkspaceClients.DEFAULT_HTTP_TIMEOUT;
 
 		public @Nullable String getHost() {
 			return this.host;

@@ -3,7 +3,6 @@ package io.lakebase.spring.autoconfigure;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.jdbc.LakebaseConnector;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -26,7 +25,7 @@ import org.springframework.core.env.Environment;
 				LakebaseR2dbcDataSourceAutoConfiguration.BOOT3_R2DBC_AUTO_CONFIGURATION },
 		beforeName = { LakebaseAutoConfiguration.BOOT4_DATA_SOURCE_AUTO_CONFIGURATION,
 				LakebaseAutoConfiguration.BOOT3_DATA_SOURCE_AUTO_CONFIGURATION })
-@ConditionalOnBean(value = LakebaseConnector.class, type = "io.r2dbc.spi.ConnectionFactory")
+@ConditionalOnBean(value = LakebasePrimaryConnection.class, type = "io.r2dbc.spi.ConnectionFactory")
 @ConditionalOnMissingBean(DataSource.class)
 public final class LakebaseR2dbcDataSourceAutoConfiguration {
 
@@ -35,10 +34,10 @@ public final class LakebaseR2dbcDataSourceAutoConfiguration {
 	static final String BOOT3_R2DBC_AUTO_CONFIGURATION = "org.springframework.boot.autoconfigure.r2dbc.R2dbcAutoConfiguration";
 
 	@Bean
-	HikariDataSource dataSource(LakebaseConnector connector, Environment environment) {
+	HikariDataSource dataSource(LakebasePrimaryConnection connection, Environment environment) {
 		HikariDataSource dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(connector.jdbcUrl());
-		dataSource.setUsername(connector.username());
+		dataSource.setJdbcUrl(connection.resolver().jdbcUrl());
+		dataSource.setUsername(connection.resolver().username());
 		dataSource.setDriverClassName(org.postgresql.Driver.class.getName());
 		Binder.get(environment).bind("spring.datasource.hikari", Bindable.ofInstance(dataSource));
 		return dataSource;

@@ -7,7 +7,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConfigurationException;
 import io.lakebase.jdbc.LakebaseConnectionException;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseLoginDataSource;
+import io.lakebase.jdbc.LakebaseResolver;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseDataSource;
 import io.lakebase.jdbc.LakebaseTarget;
@@ -26,11 +27,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
- * Read replica routing ({@code lakebase.read-only.*}): a second connector on the read-only host,
- * sharing the primary's credential (credentials belong to the identity, not to one endpoint), a
- * second Hikari pool on it, and the routing the primary's {@code dataSource} is wrapped in. The
- * pool and connector are not default candidates: injecting a {@code DataSource} or
- * {@code LakebaseConnector} by type still gives the primary.
+ * Read replica routing ({@code lakebase.read-only.*}): a resolver of the read-only host, checked at
+ * startup, a second Hikari pool logging in there with the primary's credential (credentials belong
+ * to the identity, not to one endpoint), and the routing the primary's {@code dataSource} is wrapped
+ * in. The pool and resolver are not default candidates: injecting a {@code DataSource} or
+ * {@code LakebaseResolver} by type still gives the primary's.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(OnReadOnlyCondition.class)
@@ -43,11 +44,12 @@ class LakebaseReadOnlyConfiguration {
 	static final Duration FALLBACK_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
 
 	@Bean(defaultCandidate = false)
-	LakebaseConnector lakebaseReadOnlyConnector(LakebaseConnectionDetails connectionDetails,
+	LakebaseResolver lakebaseReadOnlyResolver(LakebaseConnectionDetails connectionDetails,
 			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
 			LakebaseProperties properties) {
 		LakebaseConnectionSettings settings = readOnlySettings(connectionDetails.getSettings(), properties.getReadOnly());
-		return LakebaseStartupCheck.connector(settings, workspaceClient::getObject, credentials, properties,
+		LakebaseResolver resolver = new LakebaseResolver(settings, workspaceClient::getObject);
+		LakebaseFailFast.check(new LakebaseLoginDataSource(resolver, credentials), properties,
 				(failure) -> {
 					if (!(failure instanceof LakebaseConnectionException) || !properties.getReadOnly().isFallback()) {
 						return false;
@@ -57,11 +59,12 @@ class LakebaseReadOnlyConfiguration {
 							+ "to the primary until it is back", settings.target(), failure.getMessage());
 					return true;
 				});
+		return resolver;
 	}
 
 	@Bean(defaultCandidate = false)
-	HikariDataSource lakebaseReadOnlyDataSource(@Qualifier("lakebaseReadOnlyConnector") LakebaseConnector connector,
-			LakebaseProperties properties, Environment environment) {
+	HikariDataSource lakebaseReadOnlyDataSource(@Qualifier("lakebaseReadOnlyResolver") LakebaseResolver resolver,
+			LakebaseCredentialCache credentials, LakebaseProperties properties, Environment environment) {
 		HikariDataSource pool = new HikariDataSource();
 		Binder binder = Binder.get(environment);
 		// The replica pool starts from the primary's settings; lakebase.read-only.hikari.* overrides.
@@ -70,7 +73,7 @@ class LakebaseReadOnlyConfiguration {
 				pool.getDataSourceProperties());
 		pool.setPoolName("lakebase-read-only");
 		pool.setReadOnly(true);
-		if (!binder.bind("spring.datasource.hikari.max-lifetime", Long.class).isBound()) {
+		if (!environment.containsProperty("spring.datasource.hikari.max-lifetime")) {
 			pool.setMaxLifetime(LakebaseDataSource.DEFAULT_MAX_LIFETIME.toMillis());
 		}
 		if (properties.getReadOnly().isFallback()) {
@@ -81,14 +84,13 @@ class LakebaseReadOnlyConfiguration {
 		binder.bind("lakebase.read-only.hikari", Bindable.ofInstance(pool));
 		ConflictingConnectionProperties.checkTls(environment, "lakebase.read-only.hikari.data-source-properties",
 				pool.getDataSourceProperties());
-		pool.setDataSource(connector.dataSource(pool.getDataSourceProperties()));
+		pool.setDataSource(new LakebaseLoginDataSource(resolver, credentials, pool.getDataSourceProperties()));
 		return pool;
 	}
 
 	@Bean
-	LakebaseReadOnlyRouting lakebaseReadOnlyRouting(@Qualifier("lakebaseReadOnlyConnector") LakebaseConnector connector,
-			@Qualifier("lakebaseReadOnlyDataSource") HikariDataSource pool, LakebaseProperties properties,
-			LakebaseDataSources dataSources) {
+	LakebaseReadOnlyRouting lakebaseReadOnlyRouting(@Qualifier("lakebaseReadOnlyResolver") LakebaseResolver resolver,
+			@Qualifier("lakebaseReadOnlyDataSource") HikariDataSource pool, LakebaseProperties properties) {
 		LakebaseProperties.ReadOnly readOnly = properties.getReadOnly();
 		Duration retryAfter = readOnly.getRetryAfter();
 		if (retryAfter.isNegative() || retryAfter.isZero()) {
@@ -96,7 +98,7 @@ class LakebaseReadOnlyConfiguration {
 					retryAfter.toString(), "The retry window of a failed read-only host must be positive",
 					"Set a positive duration, such as 5s."));
 		}
-		return new LakebaseReadOnlyRouting(connector, pool, readOnly.isFallback(), retryAfter, dataSources);
+		return new LakebaseReadOnlyRouting(resolver.target(), pool, readOnly.isFallback(), retryAfter);
 	}
 
 	static LakebaseConnectionSettings readOnlySettings(LakebaseConnectionSettings primary,

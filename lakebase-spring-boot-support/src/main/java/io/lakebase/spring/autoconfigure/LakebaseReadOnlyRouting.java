@@ -3,12 +3,13 @@ package io.lakebase.spring.autoconfigure;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +27,7 @@ final class LakebaseReadOnlyRouting implements DisposableBean {
 	/** The PgJDBC property that makes a read-only connection refuse auto-commit writes too. */
 	static final String READ_ONLY_MODE = "readOnlyMode";
 
-	private final LakebaseConnector replicaConnector;
+	private final LakebaseTarget replicaTarget;
 
 	private final HikariDataSource replicaPool;
 
@@ -34,19 +35,40 @@ final class LakebaseReadOnlyRouting implements DisposableBean {
 
 	private final Duration retryAfter;
 
-	private final LakebaseDataSources dataSources;
-
 	private volatile @Nullable ReadReplicaRoutingDataSource routing;
 
 	private volatile @Nullable HikariDataSource primary;
 
-	LakebaseReadOnlyRouting(LakebaseConnector replicaConnector, HikariDataSource replicaPool, boolean fallback,
-			Duration retryAfter, LakebaseDataSources dataSources) {
-		this.replicaConnector = replicaConnector;
+	LakebaseReadOnlyRouting(LakebaseTarget replicaTarget, HikariDataSource replicaPool, boolean fallback,
+			Duration retryAfter) {
+		this.replicaTarget = replicaTarget;
 		this.replicaPool = replicaPool;
 		this.fallback = fallback;
 		this.retryAfter = retryAfter;
-		this.dataSources = dataSources;
+	}
+
+	/**
+	 * Returns the routing, once the primary's {@code dataSource} was wrapped in it.
+	 * @return the routing
+	 */
+	Optional<ReadReplicaRoutingDataSource> routing() {
+		return Optional.ofNullable(this.routing);
+	}
+
+	/**
+	 * Returns the replica's target, for meters.
+	 * @return the target
+	 */
+	LakebaseTarget replicaTarget() {
+		return this.replicaTarget;
+	}
+
+	/**
+	 * Returns the replica's pool.
+	 * @return the pool
+	 */
+	HikariDataSource replicaPool() {
+		return this.replicaPool;
 	}
 
 	/**
@@ -86,11 +108,10 @@ final class LakebaseReadOnlyRouting implements DisposableBean {
 			.retryAfter(this.retryAfter)
 			.defaultAutoCommit(primary.isAutoCommit())
 			.defaultTransactionIsolation(isolationLevel(primary.getTransactionIsolation()))
-			.name(this.replicaConnector.settings().target().toString())
+			.name(this.replicaTarget.toString())
 			.build();
 		this.routing = routing;
 		this.primary = primary;
-		this.dataSources.readOnly(routing, this.replicaConnector);
 		return routing;
 	}
 

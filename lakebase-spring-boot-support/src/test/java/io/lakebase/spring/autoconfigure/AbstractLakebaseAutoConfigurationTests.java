@@ -13,7 +13,9 @@ import javax.sql.DataSource;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseConnectionInfo;
+import io.lakebase.jdbc.LakebaseLoginDataSource;
+import io.lakebase.jdbc.LakebaseResolver;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.jdbc.SslMode;
@@ -105,7 +107,7 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class))
 			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.enabled=false",
 					"spring.datasource.url=jdbc:postgresql://localhost/app")
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseConnector.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LakebasePrimaryConnection.class));
 	}
 
 	@Test
@@ -136,17 +138,17 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 					"spring.datasource.hikari.maximum-pool-size=7")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(LakebaseCredentialCache.class)
-					.hasSingleBean(LakebaseConnector.class)
+					.hasSingleBean(LakebasePrimaryConnection.class)
 					.hasSingleBean(WorkspaceClient.class);
-				LakebaseConnector connector = context.getBean(LakebaseConnector.class);
-				assertThat(connector.settings().target()).isEqualTo(LakebaseTarget.endpoint(ENDPOINT));
+				LakebaseResolver resolver = context.getBean(LakebasePrimaryConnection.class).resolver();
+				assertThat(resolver.target()).isEqualTo(LakebaseTarget.endpoint(ENDPOINT));
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 				assertThat(dataSource.getJdbcUrl()).isEqualTo(
 						"jdbc:postgresql://db.example.invalid:5432/databricks_postgres?sslmode=verify-full"
 								+ "&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory&currentSchema=orders");
 				assertThat(dataSource.getUsername()).isEqualTo("app-client-id");
 				assertThat(dataSource.getPassword()).isNull();
-				assertThat(dataSource.getDataSource()).hasSameClassAs(connector.dataSource());
+				assertThat(dataSource.getDataSource()).isInstanceOf(LakebaseLoginDataSource.class);
 				assertThat(dataSource.getMaxLifetime()).isEqualTo(45 * 60 * 1000L);
 				assertThat(dataSource.getMaximumPoolSize()).isEqualTo(7);
 				assertThat(context.getBean(this.line.jdbcConnectionDetails()).getClass().getSimpleName())
@@ -169,10 +171,10 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBeanFactory().getBeanDefinition("lakebaseWorkspaceClient").isLazyInit()).isTrue();
 				assertThat(context.getBeanFactory().containsSingleton("lakebaseWorkspaceClient")).isFalse();
-				LakebaseConnector connector = context.getBean(LakebaseConnector.class);
-				assertThat(connector.resolved()).isEmpty();
+				LakebaseResolver resolver = context.getBean(LakebaseResolver.class);
+				assertThat(resolver.resolved()).isEmpty();
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
-				assertThat(dataSource.getJdbcUrl()).contains(LakebaseConnector.UNDISCOVERED_HOST);
+				assertThat(dataSource.getJdbcUrl()).contains(LakebaseConnectionInfo.UNDISCOVERED_HOST);
 				assertThat(dataSource.getUsername()).isNull();
 				assertThat(dataSource.getInitializationFailTimeout()).isEqualTo(-1);
 			});
@@ -217,7 +219,7 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 			.withUserConfiguration(UserDataSourceConfiguration.class)
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(DataSource.class)
-				.doesNotHaveBean(LakebaseConnector.class)
+				.doesNotHaveBean(LakebasePrimaryConnection.class)
 				.doesNotHaveBean("lakebaseDataSourceBeanPostProcessor")
 				.hasSingleBean(LakebaseDataSourceBuilder.class)
 				.hasSingleBean(LakebaseCredentialCache.class));
@@ -245,7 +247,7 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 			.withBean("userJdbcConnectionDetails", type,
 					() -> jdbcConnectionDetails("jdbc:postgresql://localhost:15432/test"))
 			.run((context) -> {
-				assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseConnector.class);
+				assertThat(context).hasNotFailed().doesNotHaveBean(LakebasePrimaryConnection.class);
 				HikariDataSource dataSource = context.getBean(HikariDataSource.class);
 				assertThat(dataSource.getJdbcUrl()).isEqualTo("jdbc:postgresql://localhost:15432/test");
 				assertThat(dataSource.getDataSource()).isNull();
@@ -264,14 +266,14 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 	void withoutHikariThenInactive() {
 		lakebaseOnly().withPropertyValues("lakebase.endpoint=" + ENDPOINT)
 			.withClassLoader(new FilteredClassLoader(HikariDataSource.class))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseConnector.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LakebasePrimaryConnection.class));
 	}
 
 	@Test
 	void withoutTheDatabricksSdkThenInactive() {
 		lakebaseOnly().withPropertyValues("lakebase.endpoint=" + ENDPOINT)
 			.withClassLoader(new FilteredClassLoader("com.databricks.sdk"))
-			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseConnector.class));
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LakebasePrimaryConnection.class));
 	}
 
 	@Test

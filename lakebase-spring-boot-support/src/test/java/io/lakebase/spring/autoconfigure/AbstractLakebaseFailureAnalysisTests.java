@@ -441,6 +441,17 @@ public abstract class AbstractLakebaseFailureAnalysisTests {
 	}
 
 	@Test
+	void anEndpointLookupThrottledWithALongRetryAfterFailsTheStartWithinItsTimeout(CapturedOutput output) {
+		// The SDK would sleep through "Retry-After: 300" on the starting thread.
+		lakebase.get().faults().failNextLookups(1000, 429, Duration.ofSeconds(300));
+		long start = System.nanoTime();
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.startup-timeout=5s");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		assertThat(report.getDescription()).contains(LocalLakebase.DEFAULT_ENDPOINT, "within PT5S");
+		assertThat(report.getAction()).contains("lakebase.startup-timeout");
+	}
+
+	@Test
 	void aPlainHttpWorkspaceUrlOfARemoteHost(CapturedOutput output) {
 		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL),
 				"lakebase.workspace.host=http://workspace.example.invalid");

@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +19,8 @@ import javax.sql.DataSource;
 import com.databricks.sdk.WorkspaceClient;
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.jdbc.LakebaseConnectionInfo;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseLoginDataSource;
+import io.lakebase.jdbc.LakebaseResolver;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.local.Identity;
 import io.lakebase.local.LocalLakebase;
@@ -78,7 +80,7 @@ public abstract class AbstractLakebaseIntegrationTests {
 	void autoscalingEndpointDiscoversHostAndServicePrincipalUser(CapturedOutput output) {
 		servicePrincipalContext().run((context) -> {
 			assertThat(context).hasNotFailed();
-			LakebaseConnectionInfo connection = context.getBean(LakebaseConnector.class).resolved().orElseThrow();
+			LakebaseConnectionInfo connection = context.getBean(LakebaseResolver.class).resolved().orElseThrow();
 			assertThat(connection.host()).isEqualTo("127.0.0.1");
 			assertThat(connection.username()).isEqualTo(SERVICE_PRINCIPAL.name());
 			assertThat(whoAmI(context.getBean(DataSource.class))).containsExactly(SERVICE_PRINCIPAL.name(),
@@ -112,7 +114,7 @@ public abstract class AbstractLakebaseIntegrationTests {
 				.applyTo(context))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(LakebaseConnector.class).resolved().orElseThrow().username())
+				assertThat(context.getBean(LakebaseResolver.class).resolved().orElseThrow().username())
 					.isEqualTo(USER.name());
 				assertThat(whoAmI(context.getBean(DataSource.class))).containsExactly(USER.name(),
 						"databricks_postgres");
@@ -125,7 +127,7 @@ public abstract class AbstractLakebaseIntegrationTests {
 		// Hikari opens connections on one thread: ten threads logging in through the login data source
 		// at once are what makes callers of the credential cache truly concurrent.
 		servicePrincipalContext().withPropertyValues("lakebase.fail-fast=false").run((context) -> {
-			DataSource logins = context.getBean(LakebaseConnector.class).dataSource();
+			DataSource logins = context.getBean(LakebasePrimaryConnection.class).loginDataSource(new Properties());
 			ExecutorService threads = Executors.newFixedThreadPool(10);
 			CountDownLatch start = new CountDownLatch(1);
 			try {

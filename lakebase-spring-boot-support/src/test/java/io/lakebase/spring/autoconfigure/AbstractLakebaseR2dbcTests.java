@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.r2dbc.LakebaseR2dbcConnectionFactory;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
@@ -167,8 +167,8 @@ public abstract class AbstractLakebaseR2dbcTests {
 					.isEqualTo(LocalLakebase.DEFAULT_CLIENT_ID);
 				assertThat(local.stats().loginsRejected()).isEqualTo(1);
 				assertThat(local.stats().credentialRequests() - callsBefore).isEqualTo(1);
-				LakebaseConnector connector = context.getBean("lakebaseR2dbcConnector", LakebaseConnector.class);
-				assertThat(connector.lastLogin().orElseThrow().succeeded()).isTrue();
+				// No pool here: the bean is the Lakebase connection factory, which owns its outcome.
+				assertThat(((LakebaseR2dbcConnectionFactory) connections).lastLogin().orElseThrow().succeeded()).isTrue();
 			});
 		}
 	}
@@ -178,9 +178,9 @@ public abstract class AbstractLakebaseR2dbcTests {
 		contextRunner().withBean("userConnectionFactory", ConnectionFactory.class, UserConnectionFactory::new)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).doesNotHaveBean("lakebaseR2dbcConnector");
+				assertThat(context).doesNotHaveBean("lakebaseR2dbcConnectionFactoryDecorator");
 				assertThat(context.getBean(ConnectionFactory.class)).isInstanceOf(UserConnectionFactory.class);
-				assertThat(context).hasBean("lakebaseConnector");
+				assertThat(context).hasSingleBean(LakebasePrimaryConnection.class);
 			});
 	}
 

@@ -310,7 +310,7 @@ public abstract class AbstractLakebaseReadReplicaRoutingTests {
 	}
 
 	private static ReadReplicaRoutingDataSource routing(ConfigurableApplicationContext context) {
-		return context.getBean(LakebaseDataSources.class).readOnly().orElseThrow();
+		return AbstractLakebaseReadReplicaTests.routing(context);
 	}
 
 	private static String readOnly(ConfigurableApplicationContext context, String sql) {

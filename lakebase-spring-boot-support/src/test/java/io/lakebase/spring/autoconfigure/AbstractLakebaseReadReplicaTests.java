@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.jdbc.LakebaseConnector;
+import io.lakebase.jdbc.LakebaseResolver;
 import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
@@ -31,6 +31,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataAccessException;
@@ -98,9 +99,9 @@ public abstract class AbstractLakebaseReadReplicaTests {
 			assertThat(replicaLogins + lakebase.get().stats().loginsAccepted(replicaHost)).isPositive();
 			// The replica's connector resolved the replica's own host, and both pools share one
 			// credential: the startup made one credential call for the two.
-			LakebaseConnector replica = context.getBean("lakebaseReadOnlyConnector", LakebaseConnector.class);
+			LakebaseResolver replica = context.getBean("lakebaseReadOnlyResolver", LakebaseResolver.class);
 			assertThat(replica.resolved().orElseThrow().host()).isEqualTo(replicaHost);
-			assertThat(context.getBean(LakebaseConnector.class)).isNotSameAs(replica);
+			assertThat(context.getBean(LakebaseResolver.class)).isNotSameAs(replica);
 			assertThat(lakebase.get().stats().credentialRequests()).isLessThanOrEqualTo(1);
 			assertThat(context.getBean(DataSource.class).unwrap(HikariDataSource.class).getPoolName())
 				.isNotEqualTo("lakebase-read-only");
@@ -124,7 +125,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 		contextRunner(lakebase.get()).withPropertyValues("lakebase.read-only.enabled=true").run((context) -> {
 			assertThat(context).hasNotFailed();
 			String haHost = lakebase.get().readOnlyHost(PRIMARY).orElseThrow();
-			assertThat(context.getBean("lakebaseReadOnlyConnector", LakebaseConnector.class).resolved().orElseThrow()
+			assertThat(context.getBean("lakebaseReadOnlyResolver", LakebaseResolver.class).resolved().orElseThrow()
 				.host()).isEqualTo(haHost);
 			long before = lakebase.get().stats().loginsAccepted(haHost);
 			Work work = new Work(context.getBean(DataSource.class));
@@ -159,10 +160,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 			assertThat(work.readOnly(SESSION_KIND)).isEqualTo("off");
 			assertThat(work.readOnly("select current_setting('transaction_read_only')")).isEqualTo("on");
 			assertThat(work.readWrite("select 'writes still work'")).isEqualTo("writes still work");
-			ReadReplicaRoutingDataSource.Status routing = context.getBean(LakebaseDataSources.class)
-				.readOnly()
-				.orElseThrow()
-				.status();
+			ReadReplicaRoutingDataSource.Status routing = routing(context).status();
 			assertThat(routing.fallbacks()).isPositive();
 			assertThat(routing.fallingBack()).isTrue();
 			SpringBootLine.HealthReport health = this.line.health(context);
@@ -177,7 +175,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 				.untilAsserted(() -> assertThat(work.readOnly(SESSION_KIND)).isEqualTo("on"));
 			System.out.printf("Read replica figures: replica down, %d read-only transactions served by the primary; "
 					+ "reads back on the replica %d ms after it returned%n",
-					context.getBean(LakebaseDataSources.class).readOnly().orElseThrow().status().fallbacks(),
+					routing(context).status().fallbacks(),
 					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				Map<?, ?> recovered = (Map<?, ?>) this.line.health(context).details().get("readOnly");
@@ -205,7 +203,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 				});
 				assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> work.readOnly(SESSION_KIND));
 				assertThat(work.readWrite(SESSION_KIND)).isEqualTo("off");
-				assertThat(context.getBean(LakebaseDataSources.class).readOnly().orElseThrow().status().fallbacks())
+				assertThat(routing(context).status().fallbacks())
 					.isZero();
 			});
 	}
@@ -278,7 +276,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 	void aUserDataSourceMakesTheStarterBackOffAndSaysSoOnce(CapturedOutput output) {
 		contextRunner(lakebase.get()).withUserConfiguration(UserDataSourceConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).doesNotHaveBean(LakebaseConnector.class);
+			assertThat(context).doesNotHaveBean(LakebasePrimaryConnection.class);
 			assertThat(context).hasSingleBean(LakebaseDataSourceBuilder.class);
 			assertThat(context.getBean(DataSource.class)).isInstanceOf(DriverManagerDataSource.class);
 		});
@@ -359,7 +357,7 @@ public abstract class AbstractLakebaseReadReplicaTests {
 					long bound = runTime.toMillis() / 2000 + 2;
 					assertThat(shortLived.stats().credentialRequests())
 						.isBetween(runTime.toSeconds() / lifetime.toSeconds(), bound);
-					assertThat(context.getBean(LakebaseDataSources.class).readOnly().orElseThrow().status().fallbacks())
+					assertThat(routing(context).status().fallbacks())
 						.isZero();
 					System.out.printf("Read replica figures: rotation with both pools, %d read-only transactions, %d "
 							+ "writes, 0 failed; %d replica and %d primary logins; %d credential calls in %d s%n",
@@ -376,6 +374,16 @@ public abstract class AbstractLakebaseReadReplicaTests {
 			.withInitializer((context) -> TestPropertyValues
 				.of(local.springProperties().entrySet().stream().map((e) -> e.getKey() + "=" + e.getValue()))
 				.applyTo(context));
+	}
+
+	// The routing is the application's dataSource bean.
+	static ReadReplicaRoutingDataSource routing(ApplicationContext context) {
+		try {
+			return context.getBean("dataSource", DataSource.class).unwrap(ReadReplicaRoutingDataSource.class);
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static String sqlState(Throwable failure) {

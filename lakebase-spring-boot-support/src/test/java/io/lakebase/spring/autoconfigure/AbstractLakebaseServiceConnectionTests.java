@@ -3,7 +3,6 @@ package io.lakebase.spring.autoconfigure;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.lakebase.jdbc.LakebaseConnector;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.PostgreSQLContainer;
 import org.testcontainers.junit.jupiter.Container;
@@ -43,7 +42,7 @@ public abstract class AbstractLakebaseServiceConnectionTests {
 
 	@Test
 	void theStarterBacksOffAndTheApplicationUsesTheContainer() {
-		assertThat(this.context.getBeanNamesForType(LakebaseConnector.class)).isEmpty();
+		assertThat(this.context.getBeanNamesForType(LakebasePrimaryConnection.class)).isEmpty();
 		assertThat(((HikariDataSource) this.dataSource).getJdbcUrl()).isEqualTo(postgres.getJdbcUrl());
 		assertThat(new JdbcTemplate(this.dataSource).queryForObject("SELECT current_user", String.class))
 			.isEqualTo(postgres.getUsername());

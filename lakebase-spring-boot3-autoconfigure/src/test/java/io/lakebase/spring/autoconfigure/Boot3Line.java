@@ -1,6 +1,8 @@
 package io.lakebase.spring.autoconfigure;
 
-import io.lakebase.spring.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
+import io.lakebase.spring.boot3.autoconfigure.LakebaseJdbcAutoConfiguration;
+import io.lakebase.spring.boot3.autoconfigure.LakebaseR2dbcAutoConfiguration;
+import io.lakebase.spring.boot3.autoconfigure.health.LakebaseHealthContributorAutoConfiguration;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;

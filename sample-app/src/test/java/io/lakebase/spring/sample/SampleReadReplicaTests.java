@@ -2,13 +2,16 @@ package io.lakebase.spring.sample;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.sql.SQLException;
 import java.util.Map;
+
+import javax.sql.DataSource;
 
 import com.jayway.jsonpath.JsonPath;
 import com.zaxxer.hikari.HikariDataSource;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
-import io.lakebase.spring.autoconfigure.LakebaseDataSources;
+import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,7 +54,7 @@ class SampleReadReplicaTests {
 	private int port;
 
 	@Autowired
-	private LakebaseDataSources dataSources;
+	private DataSource dataSource;
 
 	@Autowired
 	@Qualifier("lakebaseReadOnlyDataSource")
@@ -95,8 +98,8 @@ class SampleReadReplicaTests {
 		assertThat(health.body()).doesNotContain(lakebase.get().defaultIdentity().secret());
 	}
 
-	private long fallbacks() {
-		return this.dataSources.readOnly().orElseThrow().status().fallbacks();
+	private long fallbacks() throws SQLException {
+		return this.dataSource.unwrap(ReadReplicaRoutingDataSource.class).status().fallbacks();
 	}
 
 	private HttpResponse<String> send(String method, String path, String json) throws Exception {

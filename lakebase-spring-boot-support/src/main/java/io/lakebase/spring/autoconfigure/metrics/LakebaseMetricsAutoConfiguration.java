@@ -1,17 +1,22 @@
 package io.lakebase.spring.autoconfigure.metrics;
 
+import java.sql.SQLException;
 import java.time.Clock;
 
-import io.lakebase.jdbc.LakebaseConnector;
+import javax.sql.DataSource;
+
+import io.lakebase.jdbc.LakebaseResolver;
 import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.jdbc.metrics.LakebaseCredentialMetrics;
 import io.lakebase.spring.autoconfigure.LakebaseAutoConfiguration;
 import io.lakebase.spring.autoconfigure.LakebaseConnectionDetails;
-import io.lakebase.spring.autoconfigure.LakebaseDataSources;
+import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -37,16 +42,27 @@ public final class LakebaseMetricsAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(name = "lakebaseReadOnlyConnector")
-	MeterBinder lakebaseReadOnlyMetrics(@Qualifier("lakebaseReadOnlyConnector") LakebaseConnector readOnlyConnector,
-			LakebaseDataSources dataSources) {
-		LakebaseTarget target = readOnlyConnector.settings().target();
+	@ConditionalOnBean(name = "lakebaseReadOnlyResolver")
+	MeterBinder lakebaseReadOnlyMetrics(@Qualifier("lakebaseReadOnlyResolver") LakebaseResolver readOnlyResolver,
+			BeanFactory beanFactory) {
+		LakebaseTarget target = readOnlyResolver.target();
 		return (registry) -> FunctionCounter
-			.builder("lakebase.read-only.fallbacks", dataSources,
-					(sources) -> sources.readOnly().map((routing) -> routing.status().fallbacks()).orElse(0L))
+			.builder("lakebase.read-only.fallbacks", beanFactory, LakebaseMetricsAutoConfiguration::fallbacks)
 			.description("Read-only connections the primary gave because the read replica could not")
 			.tag(target.kind(), target.name())
 			.register(registry);
+	}
+
+	// The routing is the application's dataSource bean, once the post-processor made it.
+	private static double fallbacks(BeanFactory beanFactory) {
+		try {
+			DataSource dataSource = beanFactory.getBean("dataSource", DataSource.class);
+			return dataSource.isWrapperFor(ReadReplicaRoutingDataSource.class)
+					? dataSource.unwrap(ReadReplicaRoutingDataSource.class).status().fallbacks() : 0;
+		}
+		catch (SQLException | BeansException ex) {
+			return 0;
+		}
 	}
 
 }

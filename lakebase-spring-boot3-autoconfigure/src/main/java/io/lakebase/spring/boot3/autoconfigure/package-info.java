@@ -1,0 +1,8 @@
+/**
+ * Auto-configuration of a pooled {@code DataSource} for Databricks Lakebase that logs in with
+ * short-lived OAuth database credentials.
+ */
+@NullMarked
+package io.lakebase.spring.boot3.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
