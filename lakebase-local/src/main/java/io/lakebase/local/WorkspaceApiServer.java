@@ -245,10 +245,7 @@ final class WorkspaceApiServer implements AutoCloseable {
 		}
 		Faults.PlannedFailures failure = this.faults.takeCredentialFailure();
 		if (failure != null) {
-			String code = (failure.status() == 429) ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE";
-			Reply reply = error(failure.status(), code, "Injected failure: please retry later.");
-			return (failure.retryAfter() != null)
-					? new Reply(reply.status(), reply.body(), Long.toString(failure.retryAfter().toSeconds())) : reply;
+			return plannedFailureReply(failure);
 		}
 		return answer.get();
 	}
@@ -256,12 +253,16 @@ final class WorkspaceApiServer implements AutoCloseable {
 	private Reply lookupReply(IoSupplier<Reply> answer) throws IOException {
 		Faults.PlannedFailures failure = this.faults.takeLookupFailure();
 		if (failure != null) {
-			String code = (failure.status() == 429) ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE";
-			Reply reply = error(failure.status(), code, "Injected failure: please retry later.");
-			return (failure.retryAfter() != null)
-					? new Reply(reply.status(), reply.body(), Long.toString(failure.retryAfter().toSeconds())) : reply;
+			return plannedFailureReply(failure);
 		}
 		return answer.get();
+	}
+
+	private Reply plannedFailureReply(Faults.PlannedFailures failure) {
+		String code = (failure.status() == 429) ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE";
+		Reply reply = error(failure.status(), code, "Injected failure: please retry later.");
+		return (failure.retryAfter() != null)
+				? new Reply(reply.status(), reply.body(), Long.toString(failure.retryAfter().toSeconds())) : reply;
 	}
 
 	private Reply autoscalingCredential(JsonNode request, Identity caller) {
