@@ -184,12 +184,7 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			if (cached != null && cached.isUsable(now)) {
 				return cached.credential();
 			}
-			this.started = true;
-			if (this.demand == null) {
-				this.demand = new Demand();
-			}
-			waiting = this.demand;
-			waiting.waiters++;
+			waiting = join();
 			attempt = plan(now);
 		}
 		launch(attempt);
@@ -197,13 +192,7 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			return await(waiting, timeout);
 		}
 		finally {
-			synchronized (this.lock) {
-				waiting.waiters--;
-				if (waiting.waiters == 0 && this.demand == waiting) {
-					// Nobody waits any more: the background schedule takes over.
-					this.demand = null;
-				}
-			}
+			leave(waiting);
 		}
 	}
 
@@ -254,13 +243,8 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			if (cached.isFresh(now) || cached.replacement()) {
 				return Optional.empty();
 			}
-			this.started = true;
 			this.replacementRequested = true;
-			if (this.demand == null) {
-				this.demand = new Demand();
-			}
-			waiting = this.demand;
-			waiting.waiters++;
+			waiting = join();
 			attempt = plan(now);
 		}
 		launch(attempt);
@@ -268,13 +252,7 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			return Optional.of(await(waiting, this.fetchTimeout));
 		}
 		finally {
-			synchronized (this.lock) {
-				waiting.waiters--;
-				if (waiting.waiters == 0 && this.demand == waiting) {
-					this.demand = null;
-					this.replacementRequested = false;
-				}
-			}
+			leave(waiting);
 		}
 	}
 
@@ -333,6 +311,28 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 	int waitingCallers() {
 		synchronized (this.lock) {
 			return (this.demand != null) ? this.demand.waiters : 0;
+		}
+	}
+
+	// Called with the lock held: the caller waits for the next credential, with the others.
+	private Demand join() {
+		this.started = true;
+		if (this.demand == null) {
+			this.demand = new Demand();
+		}
+		this.demand.waiters++;
+		return this.demand;
+	}
+
+	private void leave(Demand waiting) {
+		synchronized (this.lock) {
+			waiting.waiters--;
+			if (waiting.waiters == 0 && this.demand == waiting) {
+				// Nobody waits any more: the background schedule takes over, and what it brings
+				// replaces nothing refused, whichever caller left last.
+				this.demand = null;
+				this.replacementRequested = false;
+			}
 		}
 	}
 
