@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every branch of the three Lakebase failure analyzers, through {@code analyze()}, with the typed
  * Databricks SDK errors and SQL states they match. The real starts that produce these failures are
- * in {@link AbstractLakebaseFailureAnalysisTests}.
+ * in {@link AbstractLakebaseFailureAnalysisIT}.
  */
 class LakebaseFailureAnalyzersTests {
 
