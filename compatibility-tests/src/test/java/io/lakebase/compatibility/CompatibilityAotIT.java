@@ -27,7 +27,7 @@ class CompatibilityAotIT {
 	@Test
 	void runsInAotMode() throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Dspring.aot.enabled=true", "-cp", System.getProperty("java.class.path"),
+				"-XX:TieredStopAtLevel=1", "-Dspring.aot.enabled=true", "-cp", System.getProperty("java.class.path"),
 				CompatibilityApplication.class.getName(), "--spring.main.banner-mode=off"));
 		lakebase.get().springProperties().forEach((name, value) -> command.add("--" + name + "=" + value));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -50,7 +50,7 @@ class LakebaseDataSourceIT {
 			assertThat(dataSource.getPoolName()).isEqualTo("lakebase");
 			assertThat(currentUser(dataSource)).isEqualTo(identity.name());
 			// Three rotations of the 5 s credential, each new connection logging in with the current one.
-			long deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+			long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
 			while (System.nanoTime() < deadline) {
 				dataSource.getHikariPoolMXBean().softEvictConnections();
 				assertThat(currentUser(dataSource)).isEqualTo(identity.name());

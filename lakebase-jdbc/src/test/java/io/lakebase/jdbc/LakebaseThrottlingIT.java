@@ -116,9 +116,9 @@ class LakebaseThrottlingIT {
 
 	@Test
 	void deployStormWaitsNoLongerThanTheApisRateRequires() throws Exception {
-		// Eight instances against an API allowing one call every three seconds, which tells each
-		// throttled caller to come back in three: the API alone needs 7 x 3 s = 21 s to serve them all.
-		Duration period = Duration.ofSeconds(3);
+		// Eight instances against an API allowing one call every two seconds, which tells each
+		// throttled caller to come back in two: the API alone needs 7 x 2 s = 14 s to serve them all.
+		Duration period = Duration.ofSeconds(2);
 		int instances = 8;
 		Storm storm = deployStorm(instances, (faults) -> faults.limitCredentialRate(1, period, period),
 				Duration.ofSeconds(120));

@@ -52,6 +52,8 @@ final class ForkedSample implements AutoCloseable {
 			throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		// A JVM that lives seconds: the quick compiler alone starts it with far less CPU.
+		command.add("-XX:TieredStopAtLevel=1");
 		command.addAll(jvmArguments);
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));

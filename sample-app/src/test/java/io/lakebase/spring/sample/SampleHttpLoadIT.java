@@ -39,9 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bounded HTTP load test of the sample: {@value #CLIENTS} concurrent clients create, read and
- * update notes for 20 seconds while the local Lakebase issues 4-second credentials and the pool
+ * update notes for 12 seconds while the local Lakebase issues 4-second credentials and the pool
  * renews its connections every two seconds. It proves that no request fails and no acknowledged
- * write is lost across some ten credential rotations, and that the credential API is called
+ * write is lost across some six credential rotations, and that the credential API is called
  * about once per half lifetime however heavy the traffic. Latencies are printed, never asserted:
  * the machine is shared.
  */
@@ -54,7 +54,7 @@ class SampleHttpLoadIT {
 
 	private static final int CLIENTS = 100;
 
-	private static final Duration DURATION = Duration.ofSeconds(20);
+	private static final Duration DURATION = Duration.ofSeconds(12);
 
 	private static final Duration TOKEN_LIFETIME = Duration.ofSeconds(4);
 
