@@ -58,6 +58,43 @@ abstract class CacheScheduler {
 		return new SystemScheduler();
 	}
 
+	/**
+	 * Returns a scheduler that runs on another one's threads and leaves them running when a cache
+	 * closes it: for many caches (one per user) on two threads, stopped by their owner.
+	 * @param shared the scheduler to run on
+	 * @return the scheduler
+	 */
+	static CacheScheduler sharing(CacheScheduler shared) {
+		return new CacheScheduler() {
+
+			@Override
+			long nanoTime() {
+				return shared.nanoTime();
+			}
+
+			@Override
+			Instant now() {
+				return shared.now();
+			}
+
+			@Override
+			Runnable schedule(Runnable task, long delayNanos) {
+				return shared.schedule(task, delayNanos);
+			}
+
+			@Override
+			void execute(Runnable task) {
+				shared.execute(task);
+			}
+
+			@Override
+			void shutdown() {
+				// The owner of the shared scheduler stops it.
+			}
+
+		};
+	}
+
 	private static final class SystemScheduler extends CacheScheduler {
 
 		private final ScheduledThreadPoolExecutor timer;

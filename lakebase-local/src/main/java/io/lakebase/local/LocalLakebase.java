@@ -336,6 +336,27 @@ public final class LocalLakebase implements AutoCloseable {
 	}
 
 	/**
+	 * Issues an OAuth access token to an identity, as the workspace does when a user signs in (the
+	 * token Databricks Apps forwards as {@code X-Forwarded-Access-Token}): a JWT with the identity
+	 * as subject and its expiry, accepted by the workspace API until then.
+	 * @param identity the identity, usually a user
+	 * @param lifetime how long the token is valid
+	 * @return the token
+	 */
+	public String issueAccessToken(Identity identity, Duration lifetime) {
+		return this.workspace.issueAccessToken(identity, lifetime).value();
+	}
+
+	/**
+	 * Revokes every OAuth access token issued to an identity: the API answers 401 to them.
+	 * @param identityName the client id or email
+	 * @return how many tokens were revoked
+	 */
+	public int revokeAccessTokens(String identityName) {
+		return this.workspace.revokeAccessTokens(identityName);
+	}
+
+	/**
 	 * Revokes every database credential issued so far to an identity: the next login with any of
 	 * them is refused with {@code 28P01}; open connections stay.
 	 * @param identityName the client id or email

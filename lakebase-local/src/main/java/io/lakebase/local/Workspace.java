@@ -1,14 +1,16 @@
 package io.lakebase.local;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -38,6 +40,8 @@ final class Workspace {
 
 	private final Clock clock;
 
+	private final String issuer;
+
 	Workspace(List<Identity> identities, List<Endpoint> endpoints, List<Instance> instances, Duration tokenLifetime,
 			Duration accessTokenLifetime, String issuer, Clock clock) {
 		identities.forEach((identity) -> this.identities.put(identity.name(), identity));
@@ -46,6 +50,7 @@ final class Workspace {
 		this.tokenLifetime = tokenLifetime;
 		this.accessTokenLifetime = accessTokenLifetime;
 		this.clock = clock;
+		this.issuer = issuer;
 		this.databaseTokens = new DatabaseTokens(issuer, clock);
 	}
 
@@ -114,13 +119,40 @@ final class Workspace {
 	}
 
 	AccessToken issueAccessToken(Identity identity) {
-		byte[] bytes = new byte[24];
-		RANDOM.nextBytes(bytes);
-		String value = "dapi-local-" + HexFormat.of().formatHex(bytes);
-		AccessToken token = new AccessToken(value, identity.name(), this.clock.instant().plus(this.accessTokenLifetime));
-		this.accessTokens.values().removeIf((existing) -> existing.expiresAt().isBefore(this.clock.instant()));
+		return issueAccessToken(identity, this.accessTokenLifetime);
+	}
+
+	/**
+	 * Issues an OAuth access token, shaped as the workspace's are: a JWT naming its subject and
+	 * expiry (signed with a key nobody checks: the workspace knows its tokens by value).
+	 */
+	AccessToken issueAccessToken(Identity identity, Duration lifetime) {
+		Instant now = this.clock.instant();
+		Instant expiresAt = now.plus(lifetime);
+		byte[] signature = new byte[32];
+		RANDOM.nextBytes(signature);
+		String claims = "{\"iss\":\"" + this.issuer + "/oidc\",\"sub\":\"" + identity.name() + "\",\"aud\":\""
+				+ "lakebase-local\",\"scope\":\"all-apis\",\"iat\":" + now.getEpochSecond() + ",\"exp\":"
+				+ expiresAt.getEpochSecond() + ",\"jti\":\"" + UUID.randomUUID() + "\"}";
+		String value = base64Url("{\"alg\":\"RS256\",\"typ\":\"at+jwt\"}") + "." + base64Url(claims) + "."
+				+ Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
+		AccessToken token = new AccessToken(value, identity.name(), expiresAt);
+		this.accessTokens.values().removeIf((existing) -> existing.expiresAt().isBefore(now));
 		this.accessTokens.put(value, token);
 		return token;
+	}
+
+	/**
+	 * Revokes every OAuth access token issued to an identity: API calls with them answer 401.
+	 */
+	int revokeAccessTokens(String identity) {
+		int before = this.accessTokens.size();
+		this.accessTokens.values().removeIf((token) -> token.identity().equals(identity));
+		return before - this.accessTokens.size();
+	}
+
+	private static String base64Url(String json) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**

@@ -1,0 +1,193 @@
+package io.lakebase.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One user's small pool: the newest token the user presented, their credential cache (minted with
+ * that token) and a Hikari pool logging in as their role. Requests lease it while they hold a
+ * connection; once retired (idle, or the least recently used beyond the cap), it closes when the
+ * last lease ends, so that eviction never pulls a connection from under a request.
+ */
+final class UserPool {
+
+	private final String userName;
+
+	private final AtomicReference<String> token;
+
+	private final LakebaseCredentialCache credentials;
+
+	private final LakebaseLoginDataSource logins;
+
+	private final HikariDataSource pool;
+
+	private final Runnable closer;
+
+	// Guarded by this.
+	private int leases;
+
+	// Guarded by this.
+	private boolean retired;
+
+	// Guarded by this.
+	private boolean closed;
+
+	private volatile boolean started;
+
+	private volatile long lastUsed;
+
+	UserPool(String userName, AtomicReference<String> token, LakebaseCredentialCache credentials,
+			LakebaseLoginDataSource logins, HikariDataSource pool, Runnable closer, long now) {
+		this.userName = userName;
+		this.token = token;
+		this.credentials = credentials;
+		this.logins = logins;
+		this.pool = pool;
+		this.closer = closer;
+		this.lastUsed = now;
+	}
+
+	String userName() {
+		return this.userName;
+	}
+
+	LakebaseLoginDataSource logins() {
+		return this.logins;
+	}
+
+	HikariDataSource pool() {
+		return this.pool;
+	}
+
+	long lastUsed() {
+		return this.lastUsed;
+	}
+
+	/**
+	 * Takes a lease, unless the pool is retired.
+	 * @param now the monotonic time
+	 * @return whether the lease was taken
+	 */
+	synchronized boolean lease(long now) {
+		if (this.retired) {
+			return false;
+		}
+		this.leases++;
+		this.lastUsed = now;
+		return true;
+	}
+
+	/**
+	 * Ends a lease; the last one of a retired pool closes it.
+	 * @param now the monotonic time
+	 */
+	void release(long now) {
+		boolean close;
+		synchronized (this) {
+			this.leases--;
+			this.lastUsed = now;
+			close = this.retired && this.leases == 0 && !this.closed;
+			this.closed |= close;
+		}
+		if (close) {
+			this.closer.run();
+		}
+	}
+
+	/**
+	 * Retires the pool: no new lease, closed now or when the last lease ends.
+	 */
+	void retire() {
+		boolean close;
+		synchronized (this) {
+			this.retired = true;
+			close = this.leases == 0 && !this.closed;
+			this.closed |= close;
+		}
+		if (close) {
+			this.closer.run();
+		}
+	}
+
+	synchronized boolean isLeased() {
+		return this.leases > 0;
+	}
+
+	/**
+	 * Whether the pool has been neither leased nor used for the given time.
+	 */
+	synchronized boolean isIdle(long now, Duration idleTimeout) {
+		return this.leases == 0 && now - this.lastUsed >= idleTimeout.toNanos();
+	}
+
+	/**
+	 * Keeps the token that lasts longer: the newest a user presents, unless an older tab presents
+	 * one that expires sooner.
+	 */
+	void present(String presented) {
+		this.token.accumulateAndGet(presented, (current, candidate) -> {
+			if (current.equals(candidate)) {
+				return current;
+			}
+			Instant currentExpiry = UserTokens.statedExpiry(current);
+			Instant candidateExpiry = UserTokens.statedExpiry(candidate);
+			return (currentExpiry != null && candidateExpiry != null && candidateExpiry.isBefore(currentExpiry))
+					? current : candidate;
+		});
+	}
+
+	/**
+	 * Borrows a connection. The first one starts the pool with one login that fails at once when
+	 * refused (rather than after the connection timeout); after it the pool keeps no idle minimum.
+	 */
+	Connection borrow() throws SQLException {
+		Connection connection = this.pool.getConnection();
+		if (!this.started) {
+			this.started = true;
+			this.pool.getHikariConfigMXBean().setMinimumIdle(0);
+		}
+		return connection;
+	}
+
+	/**
+	 * Closes the pool, then stops its credential refresh.
+	 */
+	void close() {
+		try {
+			this.pool.close();
+		}
+		finally {
+			this.credentials.close();
+			this.logins.resolver().close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "UserPool[" + this.pool.getPoolName() + "]";
+	}
+
+	static @Nullable UserPool leastRecentlyUsed(Iterable<UserPool> pools, @Nullable UserPool except) {
+		UserPool idle = null;
+		UserPool any = null;
+		for (UserPool candidate : pools) {
+			if (candidate == except) {
+				continue;
+			}
+			if (any == null || candidate.lastUsed - any.lastUsed < 0) {
+				any = candidate;
+			}
+			if (!candidate.isLeased() && (idle == null || candidate.lastUsed - idle.lastUsed < 0)) {
+				idle = candidate;
+			}
+		}
+		return (idle != null) ? idle : any;
+	}
+
+}
