@@ -73,25 +73,4 @@ public class LakebaseUserAccessException extends SQLException {
 
 	}
 
-	/**
-	 * Carries a {@link LakebaseUserAccessException} through code that cannot throw checked
-	 * exceptions, such as a token supplier (a token exchange the workspace refused, say).
-	 */
-	public static final class Unchecked extends RuntimeException {
-
-		/**
-		 * Wraps an access exception.
-		 * @param cause the access exception
-		 */
-		public Unchecked(LakebaseUserAccessException cause) {
-			super(cause.getMessage(), cause);
-		}
-
-		@Override
-		public synchronized LakebaseUserAccessException getCause() {
-			return (LakebaseUserAccessException) super.getCause();
-		}
-
-	}
-
 }

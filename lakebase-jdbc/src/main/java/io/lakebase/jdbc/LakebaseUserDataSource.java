@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Objects;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
@@ -24,14 +23,14 @@ public final class LakebaseUserDataSource implements DataSource {
 
 	private final LakebaseUserPools pools;
 
-	private final Supplier<@Nullable String> currentUserToken;
+	private final LakebaseUserTokenSource currentUserToken;
 
 	/**
 	 * Creates a data source.
 	 * @param pools the user pools
 	 * @param currentUserToken the current user's token, or {@code null} when there is none
 	 */
-	public LakebaseUserDataSource(LakebaseUserPools pools, Supplier<@Nullable String> currentUserToken) {
+	public LakebaseUserDataSource(LakebaseUserPools pools, LakebaseUserTokenSource currentUserToken) {
 		this.pools = Objects.requireNonNull(pools, "pools");
 		this.currentUserToken = Objects.requireNonNull(currentUserToken, "currentUserToken");
 	}
@@ -46,17 +45,7 @@ public final class LakebaseUserDataSource implements DataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		String token;
-		try {
-			token = this.currentUserToken.get();
-		}
-		catch (RuntimeException ex) {
-			if (ex instanceof LakebaseUserAccessException.Unchecked unchecked) {
-				throw unchecked.getCause();
-			}
-			throw ex;
-		}
-		return this.pools.getConnection(token);
+		return this.pools.getConnection(this.currentUserToken.currentUserToken());
 	}
 
 	/**

@@ -84,6 +84,9 @@ public final class LakebaseUserPools implements AutoCloseable {
 	/** How long a request waits for a connection of its user, by default. */
 	public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
+	// How long a user whose login Lakebase refused (no role, say) gets the same 403 without a login.
+	static final Duration REFUSAL_MEMORY = Duration.ofSeconds(10);
+
 	// Hikari's floor for a connection's idle timeout.
 	private static final Duration MIN_CONNECTION_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -184,12 +187,23 @@ public final class LakebaseUserPools implements AutoCloseable {
 			try {
 				pool.present(userToken);
 				evictBeyondMaxUsers(pool);
+				LakebaseUserAccessException refused = pool.recentRefusal(System.nanoTime(), REFUSAL_MEMORY);
+				if (refused != null) {
+					throw new LakebaseUserAccessException(refused.getReason(), refused.getMessage(), refused);
+				}
 				Connection connection = pool.borrow();
 				return OnCloseConnection.wrap(connection, () -> pool.release(System.nanoTime()));
 			}
 			catch (SQLException | RuntimeException ex) {
 				pool.release(System.nanoTime());
-				throw loginFailure(ex, userName);
+				SQLException failure = loginFailure(ex, userName);
+				// A refused role is the user's, whatever token they present next; a rejected token is not.
+				if (failure instanceof LakebaseUserAccessException refused
+						&& refused.getReason() == LakebaseUserAccessException.Reason.FORBIDDEN
+						&& !(refused.getCause() instanceof LakebaseUserAccessException)) {
+					pool.refused(refused, System.nanoTime());
+				}
+				throw failure;
 			}
 		}
 	}
@@ -197,10 +211,10 @@ public final class LakebaseUserPools implements AutoCloseable {
 	/**
 	 * Returns a data source whose connections are those of the user whose token the supplier
 	 * gives at each {@code getConnection()}, such as the current request's.
-	 * @param currentUserToken the current user's token, or {@code null} when there is none
+	 * @param currentUserToken the current user's token
 	 * @return the data source
 	 */
-	public LakebaseUserDataSource dataSource(Supplier<@Nullable String> currentUserToken) {
+	public LakebaseUserDataSource dataSource(LakebaseUserTokenSource currentUserToken) {
 		return new LakebaseUserDataSource(this, currentUserToken);
 	}
 

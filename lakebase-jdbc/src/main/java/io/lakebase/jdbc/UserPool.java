@@ -40,6 +40,8 @@ final class UserPool {
 
 	private volatile boolean started;
 
+	private volatile @Nullable Refusal refusal;
+
 	private volatile long lastUsed;
 
 	UserPool(String userName, AtomicReference<String> token, LakebaseCredentialCache credentials,
@@ -156,6 +158,22 @@ final class UserPool {
 	}
 
 	/**
+	 * Remembers that Lakebase refused the user's login, so that their next requests within the
+	 * given time get the same answer without another login (and another error in the log).
+	 */
+	void refused(LakebaseUserAccessException failure, long now) {
+		this.refusal = new Refusal(failure, now);
+	}
+
+	/**
+	 * Returns the refusal of the user's login within the given time, if any.
+	 */
+	@Nullable LakebaseUserAccessException recentRefusal(long now, Duration memory) {
+		Refusal latest = this.refusal;
+		return (latest != null && now - latest.at() < memory.toNanos()) ? latest.failure() : null;
+	}
+
+	/**
 	 * Closes the pool, then stops its credential refresh.
 	 */
 	void close() {
@@ -166,6 +184,9 @@ final class UserPool {
 			this.credentials.close();
 			this.logins.resolver().close();
 		}
+	}
+
+	private record Refusal(LakebaseUserAccessException failure, long at) {
 	}
 
 	@Override

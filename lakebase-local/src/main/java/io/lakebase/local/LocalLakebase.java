@@ -114,6 +114,9 @@ public final class LocalLakebase implements AutoCloseable {
 		try {
 			this.workspace = new Workspace(builder.identities(), builder.endpoints(), builder.instances(),
 					builder.tokenLifetime, ACCESS_TOKEN_LIFETIME, "http://" + HOST, Clock.systemUTC());
+			if (builder.federationIssuer != null) {
+				this.workspace.trustFederatedIssuer(builder.federationIssuer, builder.federationAudience);
+			}
 			this.backend = (builder.postgresImage != null)
 					? new ContainerPostgresServer(builder.postgresImage, this.database, randomHex(24), randomHex(24))
 					: new PostgresBackend(this.workDirectory, this.database, randomHex(24), randomHex(24),
@@ -524,6 +527,10 @@ public final class LocalLakebase implements AutoCloseable {
 
 		private Duration tokenLifetime = Duration.ofHours(1);
 
+		private @Nullable String federationIssuer;
+
+		private @Nullable String federationAudience;
+
 		private String database = DEFAULT_DATABASE;
 
 		private boolean plaintextAllowed = true;
@@ -653,6 +660,21 @@ public final class LocalLakebase implements AutoCloseable {
 		 */
 		public Builder instance(String name) {
 			return instance(Instance.of(name));
+		}
+
+		/**
+		 * Adds an account-wide token federation policy: the token endpoint exchanges a JWT of this
+		 * issuer for this audience, not expired, for a workspace token of the identity its
+		 * {@code sub} claim names (a user's email), as Databricks OAuth token federation does.
+		 * The emulator checks the claims, not the signature: the issuer's keys are not known here.
+		 * @param issuer the {@code iss} claim to accept
+		 * @param audience the {@code aud} claim to accept
+		 * @return this
+		 */
+		public Builder tokenFederation(String issuer, String audience) {
+			this.federationIssuer = Objects.requireNonNull(issuer, "issuer");
+			this.federationAudience = Objects.requireNonNull(audience, "audience");
+			return this;
 		}
 
 		/**

@@ -1,5 +1,6 @@
 package io.lakebase.local;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * OAuth access tokens, endpoints, instances and database credentials.
  */
 final class Workspace {
+
+	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -41,6 +46,10 @@ final class Workspace {
 	private final Clock clock;
 
 	private final String issuer;
+
+	private volatile @Nullable String federationIssuer;
+
+	private volatile @Nullable String federationAudience;
 
 	Workspace(List<Identity> identities, List<Endpoint> endpoints, List<Instance> instances, Duration tokenLifetime,
 			Duration accessTokenLifetime, String issuer, Clock clock) {
@@ -115,7 +124,43 @@ final class Workspace {
 				return identity;
 			}
 		}
-		return null;
+		return (this.federationIssuer != null) ? federatedByPolicy(idToken, clientId) : null;
+	}
+
+	void trustFederatedIssuer(String issuer, @Nullable String audience) {
+		this.federationIssuer = issuer;
+		this.federationAudience = audience;
+	}
+
+	// An account-wide federation policy: issuer, audience and expiry checked, the subject mapped
+	// to the identity of that name.
+	private @Nullable Identity federatedByPolicy(String idToken, @Nullable String clientId) {
+		String[] parts = idToken.split("\\.", -1);
+		if (parts.length != 3) {
+			return null;
+		}
+		JsonNode claims;
+		try {
+			claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			return null;
+		}
+		JsonNode audience = claims.path("aud");
+		boolean audienceMatches = audience.isArray()
+				? java.util.stream.StreamSupport.stream(audience.spliterator(), false)
+					.anyMatch((value) -> value.asText().equals(this.federationAudience))
+				: audience.asText().equals(this.federationAudience);
+		boolean live = claims.path("exp").canConvertToLong()
+				&& claims.path("exp").asLong() > this.clock.instant().getEpochSecond();
+		if (!claims.path("iss").asText().equals(this.federationIssuer) || !audienceMatches || !live) {
+			return null;
+		}
+		Identity identity = this.identities.get(claims.path("sub").asText());
+		if (identity == null || (clientId != null && !clientId.isEmpty() && !clientId.equals(identity.name()))) {
+			return null;
+		}
+		return identity;
 	}
 
 	AccessToken issueAccessToken(Identity identity) {

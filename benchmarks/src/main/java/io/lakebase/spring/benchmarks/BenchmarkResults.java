@@ -23,12 +23,14 @@ import java.util.Map;
  * @param heapPerContext figure 6, in bytes per context
  * @param health figure 7, the starter's health checks
  * @param r2dbc figure 8, R2DBC
+ * @param users figure 9, on behalf of users
  */
 record BenchmarkResults(BenchmarkOptions options, MachineDescription machine, double loadAverageAtEnd,
 		Instant startedAt, Duration runTime,
 		Duration tokenLifetime, PoolFillBenchmark.Result fill, List<PoolUse> longLivedPools,
 		Map<Variant, LoadResult> churn, ThroughputBenchmark.Result throughput, StartupBenchmark.Result startup,
-		Map<Variant, Long> heapPerContext, HealthProbeBenchmark.Result health, R2dbcBenchmark.Result r2dbc) {
+		Map<Variant, Long> heapPerContext, HealthProbeBenchmark.Result health, R2dbcBenchmark.Result r2dbc,
+		UserPoolsBenchmark.Result users) {
 
 	RunPlan plan() {
 		return this.options.plan();

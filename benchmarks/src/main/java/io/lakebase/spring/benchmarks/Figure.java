@@ -91,6 +91,14 @@ record Figure(String label, Unit unit, Map<Variant, Double> values, Map<Variant,
 			}
 		},
 
+		/** A count per item: whole, or with two decimals. */
+		MEAN {
+			@Override
+			String format(double value) {
+				return String.format(Locale.ROOT, (value == Math.rint(value)) ? "%,.0f" : "%,.2f", value);
+			}
+		},
+
 		/** Kibibytes. */
 		KIBIBYTES {
 			@Override

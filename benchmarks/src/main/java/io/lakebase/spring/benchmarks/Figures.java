@@ -20,6 +20,8 @@ final class Figures {
 
 	static final double MINIMUM_THROUGHPUT_RATIO = 0.98;
 
+	static final double MAXIMUM_USER_REQUEST_RATIO = 1.05;
+
 	private Figures() {
 	}
 
@@ -37,6 +39,11 @@ final class Figures {
 		figures.add(health(results));
 		figures.add(r2dbcCredentialCalls(results));
 		figures.add(r2dbcThroughput(results, plan));
+		figures.add(userRequest(results, 50));
+		figures.add(userRequest(results, 99));
+		figures.add(newUserRequest(results));
+		figures.add(newUserCalls(results));
+		figures.add(userHeap(results));
 		return figures;
 	}
 
@@ -174,6 +181,77 @@ final class Figures {
 				+ verdict(health.logins() == 0) + "; A and C have no Lakebase health check";
 		return new Figure("7. Physical logins per 100 `lakebase` health checks in steady state ("
 				+ count(health.probes(), "check") + ")", Figure.Unit.COUNT, values, details, target);
+	}
+
+	/**
+	 * Figures 9a and 9b: a known user's request against the same request on the service
+	 * principal's pool, C's; the starter's own pool of the service principal (B's) in the target.
+	 */
+	private static Figure userRequest(BenchmarkResults results, int percentile) {
+		UserPoolsBenchmark.Result users = results.users();
+		double user = millis(users.request(UserPoolsBenchmark.Source.USER, percentile));
+		double physicalLimit = millis(users.request(UserPoolsBenchmark.Source.PHYSICAL_LIMIT, percentile));
+		double application = millis(users.request(UserPoolsBenchmark.Source.APPLICATION, percentile));
+		Map<Variant, Double> values = new EnumMap<>(Variant.class);
+		values.put(Variant.GUIDE, Double.NaN);
+		values.put(Variant.STARTER, user);
+		values.put(Variant.STATIC_PASSWORD, physicalLimit);
+		double ratio = user / physicalLimit;
+		String target = format("user/service principal ≤ %.2f: %s (%.3f); against the starter's own pool of the "
+				+ "service principal (%s): %.3f", MAXIMUM_USER_REQUEST_RATIO,
+				verdict(ratio <= MAXIMUM_USER_REQUEST_RATIO), ratio, Figure.Unit.MILLISECONDS.format(application),
+				user / application);
+		String label = (percentile == 50) ? "9a" : "9b";
+		return new Figure(label + ". On behalf of users: a known user's request p" + percentile
+				+ " (`getConnection(token)`, `SELECT 1`, close; B the user's pool, C the service principal's)",
+				Figure.Unit.MILLISECONDS, values, target);
+	}
+
+	private static Figure newUserRequest(BenchmarkResults results) {
+		UserPoolsBenchmark.NewUsers newUsers = results.users().newUsers();
+		Map<Variant, Double> values = onlyStarter(millis(newUsers.firstRequest(50)));
+		Map<Variant, String> details = Map.of(Variant.STARTER,
+				"(longest " + Figure.Unit.MILLISECONDS.format(millis(newUsers.firstRequest(100))) + ")");
+		String target = "recorded only: a lookup of whom the token belongs to, a credential call with the user's "
+				+ "token (" + describe(results.options().credentialLatency()) + " injected) and a login";
+		return new Figure("9c. On behalf of users: a new user's first request (median of "
+				+ count(newUsers.users(), "user") + ")", Figure.Unit.MILLISECONDS, values, details, target);
+	}
+
+	private static Figure newUserCalls(BenchmarkResults results) {
+		UserPoolsBenchmark.NewUsers newUsers = results.users().newUsers();
+		double lookups = newUsers.perUser(newUsers.identityLookups());
+		double calls = newUsers.perUser(newUsers.credentialCalls());
+		double logins = newUsers.perUser(newUsers.logins());
+		Map<Variant, Double> values = onlyStarter(lookups + calls);
+		Map<Variant, String> details = Map.of(Variant.STARTER, "(lookups " + Figure.Unit.MEAN.format(lookups)
+				+ ", credential " + Figure.Unit.MEAN.format(calls) + "; logins " + Figure.Unit.MEAN.format(logins) + ")");
+		boolean met = lookups == 1 && calls == 1 && logins == 1;
+		String target = "1 lookup, 1 credential call and 1 login per new user: " + verdict(met)
+				+ format(" (%s: %d lookups, %d credential calls, %d logins; the local Lakebase counted %d credential "
+						+ "calls)", count(newUsers.users(), "user"), newUsers.identityLookups(), newUsers.credentialCalls(),
+						newUsers.logins(), newUsers.credentialRequests());
+		return new Figure("9d. On behalf of users: workspace API requests per new user (and logins)", Figure.Unit.MEAN,
+				values, details, target);
+	}
+
+	private static Figure userHeap(BenchmarkResults results) {
+		UserPoolsBenchmark.Result users = results.users();
+		double perUser = users.newUsers().heapPerIdleUser() / 1024.0;
+		double perConnection = users.heapPerIdleConnection() / 1024.0;
+		Map<Variant, Double> values = new EnumMap<>(Variant.class);
+		values.put(Variant.GUIDE, Double.NaN);
+		values.put(Variant.STARTER, perUser);
+		values.put(Variant.STATIC_PASSWORD, perConnection);
+		String target = format("recorded only: a user's pool keeps B − C = %,.0f KiB beyond its one idle connection "
+				+ "(both include the local Lakebase's end of the connection)", perUser - perConnection);
+		return new Figure("9e. On behalf of users: retained heap per idle user's pool (" + count(users.newUsers().users(),
+				"user") + ", one request each; C per idle connection of the service principal)", Figure.Unit.KIBIBYTES,
+				values, target);
+	}
+
+	private static Map<Variant, Double> onlyStarter(double value) {
+		return values((variant) -> (variant == Variant.STARTER) ? value : Double.NaN);
 	}
 
 	/**

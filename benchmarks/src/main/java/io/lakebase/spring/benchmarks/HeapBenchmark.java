@@ -51,7 +51,7 @@ final class HeapBenchmark {
 	 * Returns the least heap in use over a few full collections: other threads allocate a little
 	 * between a collection and the reading.
 	 */
-	private static long usedHeapAfterCollections() throws InterruptedException {
+	static long usedHeapAfterCollections() throws InterruptedException {
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		long least = Long.MAX_VALUE;
 		for (int i = 0; i < COLLECTIONS; i++) {

@@ -3,17 +3,21 @@ package io.lakebase.spring.benchmarks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import io.lakebase.local.Identity;
 import io.lakebase.local.LocalLakebase;
 
 /**
  * Compares, in one run on a local Lakebase with a slow credential API, the Databricks guide's
- * per-connection credential pattern (A), the starter (B) and a static password (C), and writes
- * the figures as a markdown table.
+ * per-connection credential pattern (A), the starter (B) and a static password (C), then the
+ * starter's connections on behalf of users against the service principal's own, and writes the
+ * figures as a markdown table.
  *
  * @see BenchmarkOptions#USAGE
  */
@@ -62,7 +66,12 @@ public final class LakebaseBenchmarks {
 		long start = System.nanoTime();
 		BenchmarkResults results;
 		progress("starting a local Lakebase");
-		try (LocalLakebase lakebase = LocalLakebase.builder().tokenLifetime(TOKEN_LIFETIME).start()) {
+		LocalLakebase.Builder emulator = LocalLakebase.builder()
+			.tokenLifetime(TOKEN_LIFETIME)
+			// First, the service principal A, B and C log in as: given identities replace the default one.
+			.identity(Identity.servicePrincipal(LocalLakebase.DEFAULT_CLIENT_ID, randomSecret()));
+		UserPoolsBenchmark.users(plan).forEach(emulator::identity);
+		try (LocalLakebase lakebase = emulator.start()) {
 			lakebase.faults().credentialLatency(options.credentialLatency());
 			ConnectionTarget target = ConnectionTarget.of(lakebase);
 			BenchmarkApplications applications = new BenchmarkApplications(target, lakebase.springProperties(),
@@ -103,14 +112,22 @@ public final class LakebaseBenchmarks {
 			Map<Variant, Long> heap = new HeapBenchmark(applications, plan).run();
 			progress("figure 8: R2DBC");
 			R2dbcBenchmark.Result r2dbc = new R2dbcBenchmark(target, lakebase.stats(), plan).run();
+			progress("figure 9: on behalf of users");
+			UserPoolsBenchmark.Result users = new UserPoolsBenchmark(lakebase, pools, target, meter, plan).run();
 			results = new BenchmarkResults(options, machine, MachineDescription.currentLoadAverage(), startedAt,
 					Duration.ofNanos(System.nanoTime() - start), TOKEN_LIFETIME, fill, longLivedUses, churn, throughput,
-					startup, heap, health, r2dbc);
+					startup, heap, health, r2dbc, users);
 		}
 		List<Figure> figures = Figures.from(results);
 		String markdown = MarkdownReport.render(results, figures);
 		write(options.output(), markdown);
 		return new BenchmarkReport(results, figures, markdown);
+	}
+
+	private static String randomSecret() {
+		byte[] secret = new byte[16];
+		new SecureRandom().nextBytes(secret);
+		return "local-secret-" + HexFormat.of().formatHex(secret);
 	}
 
 	private static void write(Path output, String markdown) throws IOException {

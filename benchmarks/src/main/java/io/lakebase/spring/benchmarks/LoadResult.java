@@ -41,13 +41,7 @@ record LoadResult(long transactions, long failures, Duration elapsed, long[] acq
 	 * @return the acquisition time, zero without samples
 	 */
 	Duration acquisition(double percent) {
-		if (this.acquisitionNanos.length == 0) {
-			return Duration.ZERO;
-		}
-		long[] sorted = this.acquisitionNanos.clone();
-		Arrays.sort(sorted);
-		int rank = (int) Math.ceil(percent / 100 * sorted.length);
-		return Duration.ofNanos(sorted[Math.max(0, rank - 1)]);
+		return Percentiles.of(this.acquisitionNanos, percent);
 	}
 
 }

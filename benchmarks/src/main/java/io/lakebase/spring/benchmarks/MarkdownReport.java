@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 
+import io.lakebase.jdbc.LakebaseUserPools;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +64,9 @@ final class MarkdownReport {
 		}
 		out.append("\nFigures 5 and 6 compare whole Spring Boot applications: A declares the guide's workspace client "
 				+ "and pool as beans, B has the starter, C is a plain Boot JDBC application on `spring.datasource.*`.\n\n");
+		out.append("Figure 9 is the starter's connections on behalf of users (`LakebaseUserPools`, built on B's resolver "
+				+ "and workspace client): in its rows B is a user's own pool and C the service principal's pool, C's; "
+				+ "A has no such pattern.\n\n");
 	}
 
 	private static void table(StringBuilder out, List<Figure> figures) {
@@ -138,10 +142,35 @@ final class MarkdownReport {
 				+ "every connection is renewed again and again; calls and logins as the local Lakebase counts them. "
 				+ "8b: the same flows on pools with a 45-minute `maxLifeTime`, after a warm-up, in alternating order; "
 				+ "queries per second in the median round.\n");
+		out.append("9. " + Figures.count(results.users().newUsers().users() + 1, "user") + " with workspace access and "
+				+ "a Postgres role each, logging in through `LakebaseUserPools` with the default pool size ("
+				+ LakebaseUserPools.DEFAULT_MAX_POOL_SIZE + "), an idle timeout of 1 h and caps above "
+				+ "the users, on a fresh B context's resolver and workspace client; their OAuth tokens (JWTs) are issued "
+				+ "by the local Lakebase. "
+				+ "9a, 9b: on one thread, a request borrows a connection, runs `SELECT 1` and closes it, timed whole; "
+				+ "a known user, whose token the pools have already seen, through `getConnection(token)`, against "
+				+ "fresh B and C pools of the service principal (" + results.plan().poolSize() + " connections, settled), "
+				+ "the three taking turns request by request in rotating order for "
+				+ Figures.describe(results.plan().requestTime()) + " after " + Figures.describe(results.plan().requestWarmup())
+				+ " of warm-up; nearest-rank percentiles over " + requests(results) + " requests (user / B / C). "
+				+ "9c, 9d: the first request of each new user, one after the other; lookups and credential calls as "
+				+ "`LakebaseUserPools.status()` counts them, logins as the local Lakebase does. "
+				+ "9e: heap in use after full collections (as in figure 6) once the new users have made their first "
+				+ "request, their pools idle but open, less the heap in use before, per user; C: the same for a pool "
+				+ "like C's holding as many idle connections, per connection. Both include the local Lakebase's end of "
+				+ "each connection (its login front runs in this JVM); B − C is what a user's pool keeps beyond its "
+				+ "connection.\n");
 		String failures = failures(results);
 		if (failures != null) {
 			out.append("\nFailed borrows or queries under load: ").append(failures).append(".\n");
 		}
+	}
+
+	private static String requests(BenchmarkResults results) {
+		UserPoolsBenchmark.Result users = results.users();
+		return String.format(Locale.ROOT, "%,d / %,d / %,d", users.requests(UserPoolsBenchmark.Source.USER),
+				users.requests(UserPoolsBenchmark.Source.APPLICATION),
+				users.requests(UserPoolsBenchmark.Source.PHYSICAL_LIMIT));
 	}
 
 	private static String samples(BenchmarkResults results) {

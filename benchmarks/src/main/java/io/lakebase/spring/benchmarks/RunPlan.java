@@ -20,10 +20,14 @@ import java.time.Duration;
  * @param startupWarmups context starts per variant that are run but not counted
  * @param startupIterations context starts per variant that are counted
  * @param heapContexts contexts per variant held open at once in figure 6
+ * @param requestWarmup how long the pools of figures 9a and 9b serve requests before any is counted
+ * @param requestTime how long they serve requests that are counted
+ * @param newUsers users whose first request figures 9c to 9e measure
  */
 record RunPlan(int poolSize, int threads, int fillWarmups, int fillIterations, Duration warmup,
 		Duration evictionInterval, Duration churnHold, Duration churnSlice, int churnRounds, Duration throughputSlice,
-		int throughputRounds, int startupWarmups, int startupIterations, int heapContexts) {
+		int throughputRounds, int startupWarmups, int startupIterations, int heapContexts, Duration requestWarmup,
+		Duration requestTime, int newUsers) {
 
 	/**
 	 * A few minutes on a two-core machine. Short slices in many rounds, the variants taking turns,
@@ -32,7 +36,7 @@ record RunPlan(int poolSize, int threads, int fillWarmups, int fillIterations, D
 	 */
 	static RunPlan full() {
 		return new RunPlan(10, 16, 1, 5, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(5),
-				Duration.ofSeconds(6), 4, Duration.ofMillis(1500), 10, 2, 10, 8);
+				Duration.ofSeconds(6), 4, Duration.ofMillis(1500), 10, 2, 10, 8, Duration.ofSeconds(1), Duration.ofSeconds(6), 20);
 	}
 
 	/**
@@ -41,7 +45,7 @@ record RunPlan(int poolSize, int threads, int fillWarmups, int fillIterations, D
 	 */
 	static RunPlan smoke() {
 		return new RunPlan(10, 16, 0, 1, Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(5),
-				Duration.ofMillis(800), 1, Duration.ofMillis(300), 1, 0, 1, 1);
+				Duration.ofMillis(800), 1, Duration.ofMillis(300), 1, 0, 1, 1, Duration.ofMillis(100), Duration.ofMillis(200), 3);
 	}
 
 }

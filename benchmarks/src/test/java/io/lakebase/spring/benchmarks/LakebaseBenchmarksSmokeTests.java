@@ -38,7 +38,12 @@ class LakebaseBenchmarksSmokeTests {
 					(label) -> assertThat(label).startsWith("6. Retained heap"),
 					(label) -> assertThat(label).startsWith("7. Physical logins per 100 `lakebase` health checks"),
 					(label) -> assertThat(label).startsWith("8a. R2DBC: credential API calls"),
-					(label) -> assertThat(label).startsWith("8b. R2DBC: `SELECT 1` per second"));
+					(label) -> assertThat(label).startsWith("8b. R2DBC: `SELECT 1` per second"),
+					(label) -> assertThat(label).startsWith("9a. On behalf of users: a known user's request p50"),
+					(label) -> assertThat(label).startsWith("9b. On behalf of users: a known user's request p99"),
+					(label) -> assertThat(label).startsWith("9c. On behalf of users: a new user's first request"),
+					(label) -> assertThat(label).startsWith("9d. On behalf of users: workspace API requests per new user"),
+					(label) -> assertThat(label).startsWith("9e. On behalf of users: retained heap per idle user's pool"));
 		for (Figure figure : report.figures()) {
 			assertThat(report.markdown()).contains("| " + figure.label() + " | " + figure.cell(Variant.GUIDE) + " | "
 					+ figure.cell(Variant.STARTER) + " | " + figure.cell(Variant.STATIC_PASSWORD) + " | ");
@@ -102,6 +107,24 @@ class LakebaseBenchmarksSmokeTests {
 		assertThat(staticPassword.calls()).isZero();
 		assertThat(report.figures().get(9).target()).contains(": met");
 		assertThat(report.results().r2dbc().medianTransactionsPerSecond(Variant.STARTER)).isPositive();
+	}
+
+	@Test
+	void aNewUsersFirstRequestMakesOneLookupOneCredentialCallAndOneLogin() {
+		UserPoolsBenchmark.NewUsers newUsers = report.results().users().newUsers();
+		assertThat(newUsers.users()).isEqualTo(report.results().plan().newUsers());
+		assertThat(newUsers.identityLookups()).isEqualTo(newUsers.users());
+		assertThat(newUsers.credentialCalls()).isEqualTo(newUsers.users());
+		assertThat(newUsers.credentialRequests()).isEqualTo(newUsers.users());
+		assertThat(newUsers.logins()).isEqualTo(newUsers.users());
+		assertThat(report.figures().get(14).target()).contains(": met");
+	}
+
+	@Test
+	void knownUsersRequestsAreTimedOnEveryPool() {
+		for (UserPoolsBenchmark.Source source : UserPoolsBenchmark.Source.values()) {
+			assertThat(report.results().users().requests(source)).isPositive();
+		}
 	}
 
 	@Test

@@ -1,10 +1,13 @@
 package io.lakebase.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.lakebase.jdbc.LakebaseConnectionSettings;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseStartupCheck;
+import io.lakebase.jdbc.LakebaseUserPools;
 import io.lakebase.jdbc.LakebaseWorkspaceClients;
 import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import io.lakebase.jdbc.SslMode;
@@ -82,6 +85,8 @@ public class LakebaseProperties {
 	private final Workspace workspace = new Workspace();
 
 	private final ReadOnly readOnly = new ReadOnly();
+
+	private final OnBehalfOf onBehalfOf = new OnBehalfOf();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -177,6 +182,171 @@ public class LakebaseProperties {
 
 	public ReadOnly getReadOnly() {
 		return this.readOnly;
+	}
+
+	public OnBehalfOf getOnBehalfOf() {
+		return this.onBehalfOf;
+	}
+
+	/**
+	 * Connections on behalf of the signed-in user: a user data source (lakebaseUserDataSource)
+	 * whose queries run under each user's own Postgres role, beside the application's dataSource.
+	 */
+	public static class OnBehalfOf {
+
+		/**
+		 * Whether to add the user data source, lakebaseUserDataSource.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Where the current user's token comes from, tried in this order:
+		 * forwarded-access-token (the X-Forwarded-Access-Token header the Databricks Apps proxy
+		 * sets; trust it only behind that proxy) and token-exchange (the OAuth2 bearer token of
+		 * a Spring Security resource server, exchanged through Databricks token federation).
+		 */
+		private List<TokenSource> tokenSources = new ArrayList<>(List.of(TokenSource.FORWARDED_ACCESS_TOKEN));
+
+		/**
+		 * Connections one user's pool holds at most.
+		 */
+		private int maxPoolSize = LakebaseUserPools.DEFAULT_MAX_POOL_SIZE;
+
+		/**
+		 * Users pooled at once at most: the least recently used is evicted beyond it.
+		 */
+		private int maxUsers = LakebaseUserPools.DEFAULT_MAX_USERS;
+
+		/**
+		 * Connections open across all users at most.
+		 */
+		private int maxConnections = LakebaseUserPools.DEFAULT_MAX_CONNECTIONS;
+
+		/**
+		 * How long a user's pool stays without a request before it is closed.
+		 */
+		private Duration idleTimeout = LakebaseUserPools.DEFAULT_IDLE_TIMEOUT;
+
+		/**
+		 * How long a request waits for its user's connection, and for the workspace to tell who
+		 * the user is.
+		 */
+		private Duration connectionTimeout = LakebaseUserPools.DEFAULT_CONNECTION_TIMEOUT;
+
+		private final TokenExchange tokenExchange = new TokenExchange();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<TokenSource> getTokenSources() {
+			return this.tokenSources;
+		}
+
+		public void setTokenSources(List<TokenSource> tokenSources) {
+			this.tokenSources = tokenSources;
+		}
+
+		public int getMaxPoolSize() {
+			return this.maxPoolSize;
+		}
+
+		public void setMaxPoolSize(int maxPoolSize) {
+			this.maxPoolSize = maxPoolSize;
+		}
+
+		public int getMaxUsers() {
+			return this.maxUsers;
+		}
+
+		public void setMaxUsers(int maxUsers) {
+			this.maxUsers = maxUsers;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Duration getConnectionTimeout() {
+			return this.connectionTimeout;
+		}
+
+		public void setConnectionTimeout(Duration connectionTimeout) {
+			this.connectionTimeout = connectionTimeout;
+		}
+
+		public TokenExchange getTokenExchange() {
+			return this.tokenExchange;
+		}
+
+		/**
+		 * Where the current user's token comes from.
+		 */
+		public enum TokenSource {
+
+			/**
+			 * The X-Forwarded-Access-Token request header, set by the Databricks Apps proxy.
+			 */
+			FORWARDED_ACCESS_TOKEN,
+
+			/**
+			 * The request's OAuth2 bearer token (Spring Security resource server), exchanged for
+			 * a Databricks token through Databricks OAuth token federation.
+			 */
+			TOKEN_EXCHANGE
+
+		}
+
+		/**
+		 * Databricks OAuth token federation of the resource server's bearer tokens.
+		 */
+		public static class TokenExchange {
+
+			/**
+			 * Client id the workspace's federation policy expects; unset for an account-wide
+			 * policy, as for users signed in to the identity provider.
+			 */
+			private @Nullable String clientId;
+
+			/**
+			 * Scopes to ask the exchanged Databricks token for.
+			 */
+			private List<String> scopes = new ArrayList<>(List.of("all-apis"));
+
+			public @Nullable String getClientId() {
+				return this.clientId;
+			}
+
+			public void setClientId(@Nullable String clientId) {
+				this.clientId = clientId;
+			}
+
+			public List<String> getScopes() {
+				return this.scopes;
+			}
+
+			public void setScopes(List<String> scopes) {
+				this.scopes = scopes;
+			}
+
+		}
+
 	}
 
 	/**
@@ -511,6 +681,10 @@ public class LakebaseProperties {
 		positive("lakebase.workspace.http-timeout", this.workspace.httpTimeout, "10s");
 		if (this.credential.ttl != null) {
 			positive("lakebase.credential.ttl", this.credential.ttl, "1h");
+		}
+		if (this.onBehalfOf.enabled) {
+			positive("lakebase.on-behalf-of.idle-timeout", this.onBehalfOf.idleTimeout, "5m");
+			positive("lakebase.on-behalf-of.connection-timeout", this.onBehalfOf.connectionTimeout, "10s");
 		}
 	}
 

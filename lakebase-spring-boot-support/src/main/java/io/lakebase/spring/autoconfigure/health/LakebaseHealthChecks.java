@@ -15,6 +15,7 @@ import io.lakebase.jdbc.LakebaseHealth;
 import io.lakebase.jdbc.LakebaseHealthCheck;
 import io.lakebase.jdbc.LakebaseLoginDataSource;
 import io.lakebase.jdbc.LakebaseLogins;
+import io.lakebase.jdbc.LakebaseUserPools;
 import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -58,7 +59,8 @@ public final class LakebaseHealthChecks {
 	 * is up, and every other Lakebase data source is up.
 	 * @param timeout how long the whole check may take
 	 * @return the verdict and its details: the primary's at the top (the R2DBC side's without a
-	 * JDBC one), then {@code readOnly}, {@code r2dbc} and {@code dataSources}; never a secret
+	 * JDBC one), then {@code readOnly}, {@code r2dbc}, {@code dataSources} and the counts of
+	 * {@code onBehalfOf} (users pooled, connections); never a secret
 	 */
 	public Report check(Duration timeout) {
 		Connections connections = find();
@@ -111,6 +113,17 @@ public final class LakebaseHealthChecks {
 				}
 			});
 			details.put("dataSources", dataSources);
+		}
+		LakebaseUserPools users = this.beanFactory.getBeanProvider(LakebaseUserPools.class).getIfUnique();
+		if (users != null) {
+			// Counts only: which users are pooled is nobody's business but theirs.
+			LakebaseUserPools.Status status = users.status();
+			Map<String, Object> onBehalfOf = new LinkedHashMap<>();
+			onBehalfOf.put("usersPooled", status.usersPooled());
+			onBehalfOf.put("maxUsers", status.maxUsers());
+			onBehalfOf.put("connections", status.connections());
+			onBehalfOf.put("maxConnections", status.maxConnections());
+			details.put("onBehalfOf", onBehalfOf);
 		}
 		return new Report(down.isEmpty(), details);
 	}
