@@ -56,6 +56,9 @@ public final class LakebaseLoginDataSource implements DataSource, LakebaseLogins
 
 	private volatile int loginTimeoutSeconds;
 
+	// Whether the first connection is told at INFO: not for a user's pool, whose role is a person.
+	private final boolean announceFirstConnection;
+
 	/**
 	 * Creates a login data source without driver properties.
 	 * @param resolver where to connect
@@ -81,6 +84,12 @@ public final class LakebaseLoginDataSource implements DataSource, LakebaseLogins
 
 	LakebaseLoginDataSource(LakebaseResolver resolver, LakebaseCredentialCache credentials, Properties driverProperties,
 			Clock clock) {
+		this(resolver, credentials, driverProperties, clock, true);
+	}
+
+	LakebaseLoginDataSource(LakebaseResolver resolver, LakebaseCredentialCache credentials, Properties driverProperties,
+			Clock clock, boolean announceFirstConnection) {
+		this.announceFirstConnection = announceFirstConnection;
 		this.resolver = Objects.requireNonNull(resolver, "resolver");
 		this.credentials = Objects.requireNonNull(credentials, "credentials");
 		// Kept, not copied: a pool's properties may still be bound after the pool is built.
@@ -95,7 +104,8 @@ public final class LakebaseLoginDataSource implements DataSource, LakebaseLogins
 	 * @return the login data source
 	 */
 	public LakebaseLoginDataSource withDriverProperties(Properties driverProperties) {
-		return new LakebaseLoginDataSource(this.resolver, this.credentials, driverProperties, this.clock);
+		return new LakebaseLoginDataSource(this.resolver, this.credentials, driverProperties, this.clock,
+				this.announceFirstConnection);
 	}
 
 	@Override
@@ -220,7 +230,7 @@ public final class LakebaseLoginDataSource implements DataSource, LakebaseLogins
 
 	private Connection succeeded(Connection opened, LakebaseConnectionInfo connection) {
 		this.lastLogin.set(new LakebaseLoginOutcome(this.clock.instant(), true, null, null));
-		if (this.connectedOnce.compareAndSet(false, true)) {
+		if (this.announceFirstConnection && this.connectedOnce.compareAndSet(false, true)) {
 			logger.info("Connected to Lakebase {} {} at {}:{}/{} as {} (credential expires at {})",
 					connection.target().flavour().displayName(), connection.target(), connection.host(),
 					connection.port(), connection.database(), connection.username(),

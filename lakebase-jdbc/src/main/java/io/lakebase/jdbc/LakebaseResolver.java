@@ -51,6 +51,16 @@ public final class LakebaseResolver implements AutoCloseable {
 		this(settings, new LakebaseDiscovery(workspaceClient, settings.target()), System::nanoTime);
 	}
 
+	/**
+	 * A resolver of a connection another resolver resolved already (a user's, on the application's
+	 * host): it never looks anything up.
+	 */
+	static LakebaseResolver of(LakebaseConnectionInfo resolved, Supplier<WorkspaceClient> workspaceClient) {
+		LakebaseResolver resolver = new LakebaseResolver(resolved.settings(), workspaceClient);
+		resolver.state.set(State.resolved(resolved));
+		return resolver;
+	}
+
 	LakebaseResolver(LakebaseConnectionSettings settings, LakebaseDiscovery discovery, LongSupplier nanoClock) {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.discovery = discovery;

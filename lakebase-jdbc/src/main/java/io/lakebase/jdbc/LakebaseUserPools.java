@@ -5,13 +5,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -90,6 +94,9 @@ public final class LakebaseUserPools implements AutoCloseable {
 	// Hikari's floor for a connection's idle timeout.
 	private static final Duration MIN_CONNECTION_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
+	// Well within the pools' 45-minute maxLifetime, beyond which Hikari ignores an idle timeout.
+	private static final Duration MAX_CONNECTION_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
 	private final LakebaseResolver resolver;
 
 	private final Supplier<WorkspaceClient> workspaceClient;
@@ -101,6 +108,9 @@ public final class LakebaseUserPools implements AutoCloseable {
 	private final UserIdentities identities;
 
 	private final Map<String, UserPool> pools = new ConcurrentHashMap<>();
+
+	// Pools retired while in use: each closes when no longer in use (at its last release, or at a sweep).
+	private final Set<UserPool> retiring = ConcurrentHashMap.newKeySet();
 
 	private final Semaphore connectionPermits;
 
@@ -192,10 +202,11 @@ public final class LakebaseUserPools implements AutoCloseable {
 					throw new LakebaseUserAccessException(refused.getReason(), refused.getMessage(), refused);
 				}
 				Connection connection = pool.borrow();
+				pool.borrowed(true, System.nanoTime());
 				return OnCloseConnection.wrap(connection, () -> pool.release(System.nanoTime()));
 			}
 			catch (SQLException | RuntimeException ex) {
-				pool.release(System.nanoTime());
+				pool.borrowed(false, System.nanoTime());
 				SQLException failure = loginFailure(ex, userName);
 				// A refused role is the user's, whatever token they present next; a rejected token is not.
 				if (failure instanceof LakebaseUserAccessException refused
@@ -247,6 +258,8 @@ public final class LakebaseUserPools implements AutoCloseable {
 			this.pools.remove(pool.userName(), pool);
 			pool.close();
 		}
+		this.retiring.forEach(UserPool::close);
+		this.retiring.clear();
 		this.closer.shutdown();
 		try {
 			this.closer.awaitTermination(10, TimeUnit.SECONDS);
@@ -303,14 +316,19 @@ public final class LakebaseUserPools implements AutoCloseable {
 			.host(application.host())
 			.username(userName)
 			.build();
-		LakebaseResolver userResolver = new LakebaseResolver(userSettings, () -> client);
-		LakebaseLoginDataSource logins = new LakebaseLoginDataSource(userResolver, cache);
+		// Resolved already, as the application: no lookup, no thread of its own.
+		LakebaseResolver userResolver = LakebaseResolver.of(
+				new LakebaseConnectionInfo(userSettings, application.host(), userName), () -> client);
+		// Quiet about its first connection: the role is a person's name, not for an INFO line.
+		LakebaseLoginDataSource logins = new LakebaseLoginDataSource(userResolver, cache, new Properties(),
+				Clock.systemUTC(), false);
 		HikariDataSource pool = new HikariDataSource();
 		pool.setPoolName("lakebase-user-" + this.poolNumbers.incrementAndGet());
 		pool.setMaximumPoolSize(this.settings.maxPoolSize);
 		pool.setConnectionTimeout(this.settings.connectionTimeout.toMillis());
-		pool.setIdleTimeout(
-				Math.max(MIN_CONNECTION_IDLE_TIMEOUT.toMillis(), this.settings.idleTimeout.toMillis()));
+		// A connection idle that long closes even while its user is around; within Hikari's bounds.
+		pool.setIdleTimeout(Math.min(MAX_CONNECTION_IDLE_TIMEOUT.toMillis(),
+				Math.max(MIN_CONNECTION_IDLE_TIMEOUT.toMillis(), this.settings.idleTimeout.toMillis())));
 		pool.setMaxLifetime(LakebaseDataSource.DEFAULT_MAX_LIFETIME.toMillis());
 		this.settings.pool.accept(pool);
 		// The first login starts the pool and fails at once when refused; its connection is kept.
@@ -319,8 +337,16 @@ public final class LakebaseUserPools implements AutoCloseable {
 		pool.setScheduledExecutor(this.housekeeping);
 		pool.setDataSource(new CappedLogins(logins));
 		UserPool[] created = new UserPool[1];
-		created[0] = new UserPool(userName, token, cache, logins, pool,
-				() -> this.closer.execute(() -> created[0].close()), System.nanoTime());
+		created[0] = new UserPool(userName, token, cache, logins, pool, () -> {
+			try {
+				// Off the request's thread: closing a pool waits for its connections to close.
+				this.closer.execute(() -> created[0].close());
+			}
+			catch (RejectedExecutionException ex) {
+				// The user pools are closed: a connection returned late closes its pool itself.
+				created[0].close();
+			}
+		}, System.nanoTime());
 		return created[0];
 	}
 
@@ -332,7 +358,18 @@ public final class LakebaseUserPools implements AutoCloseable {
 			}
 			if (this.pools.remove(victim.userName(), victim)) {
 				this.evictions.increment();
-				victim.retire();
+				retire(victim);
+			}
+		}
+	}
+
+	private void retire(UserPool pool) {
+		pool.retire();
+		if (!pool.closeIfRetiredAndUnused()) {
+			this.retiring.add(pool);
+			// Closed meanwhile by its last release: nothing left to wait for.
+			if (pool.closeIfRetiredAndUnused()) {
+				this.retiring.remove(pool);
 			}
 		}
 	}
@@ -341,7 +378,7 @@ public final class LakebaseUserPools implements AutoCloseable {
 	private void closeIdleConnectionsOfOthers(LakebaseLoginDataSource except) {
 		for (UserPool pool : this.pools.values()) {
 			HikariPoolMXBean started = pool.pool().getHikariPoolMXBean();
-			if (pool.logins() != except && !pool.isLeased() && started != null) {
+			if (pool.logins() != except && !pool.isInUse() && started != null) {
 				started.softEvictConnections();
 			}
 		}
@@ -352,9 +389,10 @@ public final class LakebaseUserPools implements AutoCloseable {
 			long now = System.nanoTime();
 			for (UserPool pool : this.pools.values()) {
 				if (pool.isIdle(now, this.settings.idleTimeout) && this.pools.remove(pool.userName(), pool)) {
-					pool.retire();
+					retire(pool);
 				}
 			}
+			this.retiring.removeIf(UserPool::closeIfRetiredAndUnused);
 			this.identities.prune();
 		}
 		catch (RuntimeException ex) {

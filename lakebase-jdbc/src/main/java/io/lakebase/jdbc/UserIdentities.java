@@ -80,12 +80,6 @@ final class UserIdentities {
 			throw new LakebaseUserAccessException(LakebaseUserAccessException.Reason.UNAUTHENTICATED,
 					"No user token: a connection on behalf of a user needs the signed-in user's Databricks token");
 		}
-		Instant stated = UserTokens.statedExpiry(token);
-		Instant now = this.now.get();
-		if (stated != null && !stated.isAfter(now)) {
-			throw new LakebaseUserAccessException(LakebaseUserAccessException.Reason.UNAUTHENTICATED,
-					"The user's Databricks token expired at " + stated);
-		}
 		String fingerprint = this.tokens.fingerprint(token);
 		long nanos = this.nanoTime.getAsLong();
 		Entry entry = this.byFingerprint.get(fingerprint);
@@ -94,6 +88,13 @@ final class UserIdentities {
 			entry = null;
 		}
 		if (entry == null) {
+			// A token not seen yet (or no longer known): its stated expiry, before any call.
+			Instant stated = UserTokens.statedExpiry(token);
+			Instant now = this.now.get();
+			if (stated != null && !stated.isAfter(now)) {
+				throw new LakebaseUserAccessException(LakebaseUserAccessException.Reason.UNAUTHENTICATED,
+						"The user's Databricks token expired at " + stated);
+			}
 			Duration age = MAX_AGE_OF_OPAQUE_TOKENS;
 			if (stated != null && Duration.between(now, stated).compareTo(age) < 0) {
 				age = Duration.between(now, stated);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +30,10 @@ final class UserPool {
 
 	private final Runnable closer;
 
-	// Guarded by this.
+	// Guarded by this: requests between taking a lease and holding their connection (or failing).
+	private int borrowing;
+
+	// Guarded by this: connections lent and not yet closed through the connection lent.
 	private int leases;
 
 	// Guarded by this.
@@ -72,7 +76,7 @@ final class UserPool {
 	}
 
 	/**
-	 * Takes a lease, unless the pool is retired.
+	 * Takes a lease for a borrow, unless the pool is retired.
 	 * @param now the monotonic time
 	 * @return whether the lease was taken
 	 */
@@ -80,52 +84,93 @@ final class UserPool {
 		if (this.retired) {
 			return false;
 		}
+		this.borrowing++;
 		this.leases++;
 		this.lastUsed = now;
 		return true;
 	}
 
 	/**
-	 * Ends a lease; the last one of a retired pool closes it.
+	 * Ends the borrow of a lease: the connection is held now, or the borrow failed (and the lease
+	 * ends with it).
+	 */
+	void borrowed(boolean held, long now) {
+		synchronized (this) {
+			this.borrowing--;
+			if (!held) {
+				this.leases--;
+			}
+			this.lastUsed = now;
+		}
+		if (!held) {
+			closeIfRetiredAndUnused();
+		}
+	}
+
+	/**
+	 * Ends a lease when its connection is closed; the last one of a retired pool closes it.
 	 * @param now the monotonic time
 	 */
 	void release(long now) {
-		boolean close;
 		synchronized (this) {
-			this.leases--;
+			this.leases = Math.max(0, this.leases - 1);
 			this.lastUsed = now;
-			close = this.retired && this.leases == 0 && !this.closed;
-			this.closed |= close;
 		}
-		if (close) {
-			this.closer.run();
-		}
+		closeIfRetiredAndUnused();
 	}
 
 	/**
-	 * Retires the pool: no new lease, closed now or when the last lease ends.
+	 * Retires the pool: no new lease, closed now or once it is no longer in use.
 	 */
 	void retire() {
-		boolean close;
 		synchronized (this) {
 			this.retired = true;
-			close = this.leases == 0 && !this.closed;
-			this.closed |= close;
 		}
-		if (close) {
-			this.closer.run();
-		}
-	}
-
-	synchronized boolean isLeased() {
-		return this.leases > 0;
+		closeIfRetiredAndUnused();
 	}
 
 	/**
-	 * Whether the pool has been neither leased nor used for the given time.
+	 * Closes a retired pool that is no longer in use; returns whether it is closed.
+	 */
+	boolean closeIfRetiredAndUnused() {
+		synchronized (this) {
+			if (this.closed) {
+				return true;
+			}
+			if (!this.retired || isInUse()) {
+				return false;
+			}
+			this.closed = true;
+		}
+		this.closer.run();
+		return true;
+	}
+
+	/**
+	 * Whether a request is borrowing or holds a connection of the pool. A lease whose connection
+	 * went back to the pool another way (closed through {@code Statement.getConnection()}, say) does
+	 * not count: Hikari's own count of connections in use says none is.
+	 */
+	synchronized boolean isInUse() {
+		if (this.borrowing > 0) {
+			return true;
+		}
+		if (this.leases == 0) {
+			return false;
+		}
+		HikariPoolMXBean started = this.pool.getHikariPoolMXBean();
+		if (started == null || started.getActiveConnections() == 0) {
+			this.leases = 0;
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * Whether the pool has been neither in use nor used for the given time.
 	 */
 	synchronized boolean isIdle(long now, Duration idleTimeout) {
-		return this.leases == 0 && now - this.lastUsed >= idleTimeout.toNanos();
+		return !isInUse() && now - this.lastUsed >= idleTimeout.toNanos();
 	}
 
 	/**
@@ -204,7 +249,7 @@ final class UserPool {
 			if (any == null || candidate.lastUsed - any.lastUsed < 0) {
 				any = candidate;
 			}
-			if (!candidate.isLeased() && (idle == null || candidate.lastUsed - idle.lastUsed < 0)) {
+			if (!candidate.isInUse() && (idle == null || candidate.lastUsed - idle.lastUsed < 0)) {
 				idle = candidate;
 			}
 		}

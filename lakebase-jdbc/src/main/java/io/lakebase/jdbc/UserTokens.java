@@ -22,10 +22,22 @@ final class UserTokens {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
-	private final byte[] key = new byte[32];
+	// One keyed MAC per thread: made once, reused for every fingerprint that thread takes.
+	private final ThreadLocal<Mac> macs;
 
 	UserTokens() {
-		new SecureRandom().nextBytes(this.key);
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		this.macs = ThreadLocal.withInitial(() -> {
+			try {
+				Mac mac = Mac.getInstance("HmacSHA256");
+				mac.init(new SecretKeySpec(key, "HmacSHA256"));
+				return mac;
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException("HmacSHA256 is unavailable", ex);
+			}
+		});
 	}
 
 	/**
@@ -34,14 +46,9 @@ final class UserTokens {
 	 * @return the fingerprint
 	 */
 	String fingerprint(String token) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(this.key, "HmacSHA256"));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(token.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is unavailable", ex);
-		}
+		// doFinal resets the MAC for the next use.
+		byte[] digest = this.macs.get().doFinal(token.getBytes(StandardCharsets.UTF_8));
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
 	}
 
 	/**

@@ -266,6 +266,25 @@ class LakebaseUserPoolsIT {
 	}
 
 	@Test
+	void aConnectionClosedThroughItsStatementStillLetsItsPoolCloseAfterEviction() throws Exception {
+		LakebaseUserPools pools = track(pools(LakebaseUserPools.builder(resolver(), LakebaseUserPoolsIT::application)
+			.maxUsers(1)
+			.idleTimeout(Duration.ofSeconds(1))));
+		Connection lent = pools.getConnection(lakebase.get().issueAccessToken(ALICE, Duration.ofHours(1)));
+		Statement statement = lent.createStatement();
+		// Back to the pool without closing what was lent: the lease is stale, not in use.
+		statement.getConnection().close();
+		try (Connection other = pools.getConnection(lakebase.get().issueAccessToken(BOB, Duration.ofHours(1)))) {
+			assertThat(pools.status().evictions()).isEqualTo(1);
+		}
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			assertThat(pools.status().usersPooled()).isZero();
+			assertThat(pools.status().connections()).isZero();
+		});
+		lent.close();
+	}
+
+	@Test
 	void anExternalTokenIsExchangedForTheUsersDatabricksToken() throws Exception {
 		LakebaseUserPools pools = track(pools(LakebaseUserPools.builder(resolver(), LakebaseUserPoolsIT::application)));
 		LakebaseTokenExchange exchange = new LakebaseTokenExchange(LakebaseUserPoolsIT::application, null,

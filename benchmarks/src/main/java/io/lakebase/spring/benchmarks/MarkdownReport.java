@@ -65,8 +65,9 @@ final class MarkdownReport {
 		out.append("\nFigures 5 and 6 compare whole Spring Boot applications: A declares the guide's workspace client "
 				+ "and pool as beans, B has the starter, C is a plain Boot JDBC application on `spring.datasource.*`.\n\n");
 		out.append("Figure 9 is the starter's connections on behalf of users (`LakebaseUserPools`, built on B's resolver "
-				+ "and workspace client): in its rows B is a user's own pool and C the service principal's pool, C's; "
-				+ "A has no such pattern.\n\n");
+				+ "and workspace client): in its rows B is a user's own pool and C the service principal's pool with C's "
+				+ "static password; the target column of 9a and 9b also compares with B's own pool of the service "
+				+ "principal. A has no such pattern.\n\n");
 	}
 
 	private static void table(StringBuilder out, List<Figure> figures) {
@@ -151,7 +152,7 @@ final class MarkdownReport {
 				+ "a known user, whose token the pools have already seen, through `getConnection(token)`, against "
 				+ "fresh B and C pools of the service principal (" + results.plan().poolSize() + " connections, settled), "
 				+ "the three taking turns request by request in rotating order for "
-				+ Figures.describe(results.plan().requestTime()) + " after " + Figures.describe(results.plan().requestWarmup())
+				+ Figures.describe(results.plan().requestTime()) + " after " + Figures.describe(results.plan().warmup())
 				+ " of warm-up; nearest-rank percentiles over " + requests(results) + " requests (user / B / C). "
 				+ "9c, 9d: the first request of each new user, one after the other; lookups and credential calls as "
 				+ "`LakebaseUserPools.status()` counts them, logins as the local Lakebase does. "

@@ -134,7 +134,7 @@ final class UserPoolsBenchmark {
 	 * warm-up that is not counted.
 	 */
 	private Map<Source, long[]> requests(Map<Source, ConnectionSource> sources) throws SQLException {
-		serve(sources, this.plan.requestWarmup(), new EnumMap<>(Source.class));
+		serve(sources, this.plan.warmup(), new EnumMap<>(Source.class));
 		Map<Source, Samples> samples = new EnumMap<>(Source.class);
 		serve(sources, this.plan.requestTime(), samples);
 		Map<Source, long[]> nanos = new EnumMap<>(Source.class);

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseStartupCheck;
+import io.lakebase.jdbc.LakebaseUserPools;
 import io.lakebase.jdbc.LakebaseWorkspaceClients;
 import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,12 @@ class LakebasePropertiesDefaultsTests {
 			.isEqualTo(LakebaseWorkspaceClients.DEFAULT_HTTP_TIMEOUT);
 		assertThat(this.properties.getReadOnly().getRetryAfter())
 			.isEqualTo(ReadReplicaRoutingDataSource.DEFAULT_RETRY_AFTER);
+		LakebaseProperties.OnBehalfOf onBehalfOf = this.properties.getOnBehalfOf();
+		assertThat(onBehalfOf.getMaxPoolSize()).isEqualTo(LakebaseUserPools.DEFAULT_MAX_POOL_SIZE);
+		assertThat(onBehalfOf.getMaxUsers()).isEqualTo(LakebaseUserPools.DEFAULT_MAX_USERS);
+		assertThat(onBehalfOf.getMaxConnections()).isEqualTo(LakebaseUserPools.DEFAULT_MAX_CONNECTIONS);
+		assertThat(onBehalfOf.getIdleTimeout()).isEqualTo(LakebaseUserPools.DEFAULT_IDLE_TIMEOUT);
+		assertThat(onBehalfOf.getConnectionTimeout()).isEqualTo(LakebaseUserPools.DEFAULT_CONNECTION_TIMEOUT);
 	}
 
 	@Test
@@ -58,6 +65,13 @@ class LakebasePropertiesDefaultsTests {
 			.isEqualTo(this.properties.getWorkspace().getHttpTimeout());
 		assertThat(duration(defaults, "lakebase.read-only.retry-after"))
 			.isEqualTo(this.properties.getReadOnly().getRetryAfter());
+		LakebaseProperties.OnBehalfOf onBehalfOf = this.properties.getOnBehalfOf();
+		assertThat(defaults).containsEntry("lakebase.on-behalf-of.max-pool-size", onBehalfOf.getMaxPoolSize())
+			.containsEntry("lakebase.on-behalf-of.max-users", onBehalfOf.getMaxUsers())
+			.containsEntry("lakebase.on-behalf-of.max-connections", onBehalfOf.getMaxConnections());
+		assertThat(duration(defaults, "lakebase.on-behalf-of.idle-timeout")).isEqualTo(onBehalfOf.getIdleTimeout());
+		assertThat(duration(defaults, "lakebase.on-behalf-of.connection-timeout"))
+			.isEqualTo(onBehalfOf.getConnectionTimeout());
 	}
 
 	private static Duration duration(Map<String, Object> defaults, String name) {
