@@ -19,7 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -88,6 +89,10 @@ public final class LakebaseUserPools implements AutoCloseable {
 	/** How long a request waits for a connection of its user, by default. */
 	public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
+	// A service principal's workspace user name is its application id, a UUID; a user's is an email.
+	private static final Pattern SERVICE_PRINCIPAL_NAME = Pattern
+		.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
 	// How long a user whose login Lakebase refused (no role, say) gets the same 403 without a login.
 	static final Duration REFUSAL_MEMORY = Duration.ofSeconds(10);
 
@@ -141,8 +146,11 @@ public final class LakebaseUserPools implements AutoCloseable {
 		// Hikari's rule for a shared housekeeping executor; also drops a cancelled sweep at close.
 		this.housekeeping.setRemoveOnCancelPolicy(true);
 		this.closer = Executors.newSingleThreadExecutor(daemonThreads("lakebase-user-pool-close"));
-		this.lookups = new ThreadPoolExecutor(0, 32, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+		// A burst of new users (after a deploy, say) queues rather than fails; each lookup is bounded
+		// by the HTTP timeout, without retries.
+		this.lookups = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
 				daemonThreads("lakebase-user-lookup"));
+		this.lookups.allowCoreThreadTimeOut(true);
 		this.credentialScheduler = CacheScheduler.system();
 		this.identities = new UserIdentities((token) -> userClients().client(token), new UserTokens(),
 				builder.connectionTimeout, builder.idleTimeout, this.lookups, System::nanoTime, Instant::now);
@@ -186,6 +194,7 @@ public final class LakebaseUserPools implements AutoCloseable {
 		catch (RuntimeException ex) {
 			throw new SQLException(ex.getMessage(), "08001", ex);
 		}
+		refuseNonUsers(userName, application);
 		while (true) {
 			UserPool pool = this.pools.computeIfAbsent(userName,
 					(name) -> newPool(name, userToken, application, clients));
@@ -194,6 +203,7 @@ public final class LakebaseUserPools implements AutoCloseable {
 				this.pools.remove(userName, pool);
 				continue;
 			}
+			boolean held = false;
 			try {
 				pool.present(userToken);
 				evictBeyondMaxUsers(pool);
@@ -201,12 +211,11 @@ public final class LakebaseUserPools implements AutoCloseable {
 				if (refused != null) {
 					throw new LakebaseUserAccessException(refused.getReason(), refused.getMessage(), refused);
 				}
-				Connection connection = pool.borrow();
-				pool.borrowed(true, System.nanoTime());
+				Connection connection = pool.borrow(this.settings.connectionTimeout);
+				held = true;
 				return OnCloseConnection.wrap(connection, () -> pool.release(System.nanoTime()));
 			}
 			catch (SQLException | RuntimeException ex) {
-				pool.borrowed(false, System.nanoTime());
 				SQLException failure = loginFailure(ex, userName);
 				// A refused role is the user's, whatever token they present next; a rejected token is not.
 				if (failure instanceof LakebaseUserAccessException refused
@@ -215,6 +224,14 @@ public final class LakebaseUserPools implements AutoCloseable {
 					pool.refused(refused, System.nanoTime());
 				}
 				throw failure;
+			}
+			finally {
+				// In every case, an Error included: a lease whose borrow failed ends here.
+				pool.borrowed(held, System.nanoTime());
+				if (this.closed) {
+					// Closed while this request made or used the pool: it must not outlive them.
+					closeLater(pool);
+				}
 			}
 		}
 	}
@@ -363,6 +380,31 @@ public final class LakebaseUserPools implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Refuses a token of the application's own identity or of any service principal: connections on
+	 * behalf of users are a person's, and must never become the application's (a token exchange
+	 * under a service principal's federation policy would turn every user into it).
+	 */
+	private static void refuseNonUsers(String userName, LakebaseConnectionInfo application) throws SQLException {
+		if (userName.equals(application.username())) {
+			throw new LakebaseUserAccessException(LakebaseUserAccessException.Reason.FORBIDDEN,
+					"The token belongs to the application's own identity, not to a signed-in user");
+		}
+		if (SERVICE_PRINCIPAL_NAME.matcher(userName).matches()) {
+			throw new LakebaseUserAccessException(LakebaseUserAccessException.Reason.FORBIDDEN,
+					"The token belongs to a service principal (" + userName + "), not to a signed-in user");
+		}
+	}
+
+	private void closeLater(UserPool pool) {
+		this.pools.remove(pool.userName(), pool);
+		pool.retire();
+		if (!pool.closeIfRetiredAndUnused()) {
+			this.retiring.add(pool);
+		}
+		this.retiring.removeIf(UserPool::closeIfRetiredAndUnused);
+	}
+
 	private void retire(UserPool pool) {
 		pool.retire();
 		if (!pool.closeIfRetiredAndUnused()) {
@@ -455,12 +497,16 @@ public final class LakebaseUserPools implements AutoCloseable {
 					throw new SQLException("Interrupted while waiting for a connection permit", "08004", ex);
 				}
 			}
+			boolean opened = false;
 			try {
-				return OnCloseConnection.wrap(this.logins.getConnection(), permits::release);
+				Connection connection = OnCloseConnection.wrap(this.logins.getConnection(), permits::release);
+				opened = true;
+				return connection;
 			}
-			catch (SQLException | RuntimeException ex) {
-				permits.release();
-				throw ex;
+			finally {
+				if (!opened) {
+					permits.release();
+				}
 			}
 		}
 

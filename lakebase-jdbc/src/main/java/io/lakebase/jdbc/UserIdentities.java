@@ -35,6 +35,9 @@ final class UserIdentities {
 	// A token that states no expiry (a personal access token) is asked about again after this.
 	static final Duration MAX_AGE_OF_OPAQUE_TOKENS = Duration.ofMinutes(15);
 
+	// How long a token the workspace rejected is refused without asking again.
+	static final Duration REJECTED_TOKEN_MEMORY = Duration.ofSeconds(5);
+
 	// Far more than the users pooled, so that it only bounds memory under a flood of new tokens.
 	private static final int MAX_ENTRIES = 10_000;
 
@@ -126,8 +129,17 @@ final class UserIdentities {
 					entry.userName.complete(userName);
 				}
 				catch (Throwable failure) {
-					// Not kept: a later request with the same token asks again.
-					this.byFingerprint.remove(fingerprint, entry);
+					if (translate(failure) instanceof LakebaseUserAccessException refused
+							&& refused.getReason() == LakebaseUserAccessException.Reason.UNAUTHENTICATED) {
+						// A rejected token is answered from memory for a few seconds: a client
+						// retrying it cannot turn each of its requests into a workspace call.
+						entry.expiresAt = Math.min(entry.expiresAt,
+								this.nanoTime.getAsLong() + REJECTED_TOKEN_MEMORY.toNanos());
+					}
+					else {
+						// Not kept: a later request with the same token asks again.
+						this.byFingerprint.remove(fingerprint, entry);
+					}
 					entry.userName.completeExceptionally(failure);
 				}
 			});
@@ -203,7 +215,7 @@ final class UserIdentities {
 
 		private final CompletableFuture<String> userName;
 
-		private final long expiresAt;
+		private volatile long expiresAt;
 
 		private volatile long lastUsed;
 

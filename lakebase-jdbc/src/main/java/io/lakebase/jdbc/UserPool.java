@@ -2,8 +2,13 @@ package io.lakebase.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -43,6 +48,9 @@ final class UserPool {
 	private boolean closed;
 
 	private volatile boolean started;
+
+	// Guarded by this: the first borrow's start of the pool, while it runs.
+	private @Nullable CompletableFuture<Void> starting;
 
 	private volatile @Nullable Refusal refusal;
 
@@ -190,16 +198,62 @@ final class UserPool {
 	}
 
 	/**
-	 * Borrows a connection. The first one starts the pool with one login that fails at once when
-	 * refused (rather than after the connection timeout); after it the pool keeps no idle minimum.
+	 * Borrows a connection. The first borrow starts the pool with one login that fails at once
+	 * when refused (rather than after the connection timeout), and keeps that connection; requests
+	 * that come meanwhile wait for it (at most the given time) and share its failure, so that a
+	 * refused user costs one login, not one per waiting request. After it the pool keeps no idle
+	 * minimum.
 	 */
-	Connection borrow() throws SQLException {
-		Connection connection = this.pool.getConnection();
-		if (!this.started) {
-			this.started = true;
-			this.pool.getHikariConfigMXBean().setMinimumIdle(0);
+	Connection borrow(Duration waitForStart) throws SQLException {
+		if (this.started) {
+			return this.pool.getConnection();
 		}
-		return connection;
+		CompletableFuture<Void> start;
+		boolean starter;
+		synchronized (this) {
+			starter = this.starting == null;
+			if (starter) {
+				this.starting = new CompletableFuture<>();
+			}
+			start = this.starting;
+		}
+		if (starter) {
+			Connection connection;
+			try {
+				connection = this.pool.getConnection();
+			}
+			catch (SQLException | RuntimeException | Error ex) {
+				synchronized (this) {
+					// The next request starts it again (after the refusal memory, for a refused user).
+					this.starting = null;
+				}
+				start.completeExceptionally(ex);
+				throw ex;
+			}
+			this.pool.getHikariConfigMXBean().setMinimumIdle(0);
+			this.started = true;
+			start.complete(null);
+			return connection;
+		}
+		try {
+			start.get(waitForStart.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof SQLException sql) {
+				throw new SQLException(sql.getMessage(), sql.getSQLState(), sql);
+			}
+			throw new SQLException("The pool of the user could not start: " + cause.getMessage(), "08001", cause);
+		}
+		catch (TimeoutException ex) {
+			throw new SQLTransientConnectionException("The pool of the user did not start within " + waitForStart,
+					"08001", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLException("Interrupted while the pool of the user started", "08001", ex);
+		}
+		return this.pool.getConnection();
 	}
 
 	/**

@@ -63,6 +63,9 @@ final class UserWorkspaceClients {
 			.setAuthType(AUTH_TYPE)
 			.setCredentialsProvider(new BearerToken(token))
 			.setHttpTimeoutSeconds(this.httpTimeoutSeconds)
+			// No SDK retries: it would sleep through a Retry-After of any length on a request's
+			// thread; a user's request fails fast instead, and the credential cache retries itself.
+			.setDisableRetries(true)
 			.setDebugHeaders(false);
 		config.setHttpClient(this.http);
 		// Its own Retry-After and server date, over the shared connections.

@@ -51,6 +51,9 @@ class LakebaseUserPoolsIT {
 	private static final Identity WITHOUT_WORKSPACE_ACCESS = Identity.user("dave@example.com", "dapi-dave-pat")
 		.withoutWorkspaceAccess();
 
+	private static final Identity OTHER_SERVICE_PRINCIPAL = Identity
+		.servicePrincipal("0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0", "other-secret");
+
 	private static final int MANY_USERS = 200;
 
 	@RegisterExtension
@@ -60,6 +63,7 @@ class LakebaseUserPoolsIT {
 		.identity(BOB)
 		.identity(WITHOUT_ROLE)
 		.identity(WITHOUT_WORKSPACE_ACCESS)
+		.identity(OTHER_SERVICE_PRINCIPAL)
 		.endpoint(LocalLakebase.DEFAULT_ENDPOINT)));
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -167,6 +171,41 @@ class LakebaseUserPoolsIT {
 			.satisfies((ex) -> assertThat(ex.getHttpStatus()).isEqualTo(403));
 		// Nothing logged in as the application instead.
 		assertThat(lakebase.get().stats().loginsAccepted()).isZero();
+	}
+
+	@Test
+	void theApplicationsOwnTokenOrAServicePrincipalsIsNeverAUsers() throws Exception {
+		LakebaseUserPools pools = track(pools(LakebaseUserPools.builder(resolver(), LakebaseUserPoolsIT::application)));
+		for (Identity principal : List.of(APPLICATION, OTHER_SERVICE_PRINCIPAL)) {
+			String token = lakebase.get().issueAccessToken(principal, Duration.ofHours(1));
+			assertThatExceptionOfType(LakebaseUserAccessException.class).isThrownBy(() -> pools.getConnection(token))
+				.satisfies((ex) -> assertThat(ex.getHttpStatus()).isEqualTo(403));
+		}
+		assertThat(pools.status().usersPooled()).isZero();
+		assertThat(lakebase.get().stats().credentialRequests()).isZero();
+	}
+
+	@Test
+	void manyConcurrentFirstRequestsOfARefusedUserCostOneLogin() throws Exception {
+		LakebaseUserPools pools = track(pools(LakebaseUserPools.builder(resolver(), LakebaseUserPoolsIT::application)));
+		String token = lakebase.get().issueAccessToken(WITHOUT_ROLE, Duration.ofHours(1));
+		ExecutorService threads = Executors.newFixedThreadPool(8);
+		List<Future<Integer>> statuses = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			statuses.add(threads.submit(() -> {
+				try (Connection connection = pools.getConnection(token)) {
+					return 200;
+				}
+				catch (LakebaseUserAccessException ex) {
+					return ex.getHttpStatus();
+				}
+			}));
+		}
+		for (Future<Integer> status : statuses) {
+			assertThat(status.get()).isEqualTo(403);
+		}
+		threads.shutdown();
+		assertThat(lakebase.get().stats().loginsRejected()).isEqualTo(1);
 	}
 
 	@Test
@@ -287,8 +326,8 @@ class LakebaseUserPoolsIT {
 	@Test
 	void anExternalTokenIsExchangedForTheUsersDatabricksToken() throws Exception {
 		LakebaseUserPools pools = track(pools(LakebaseUserPools.builder(resolver(), LakebaseUserPoolsIT::application)));
-		LakebaseTokenExchange exchange = new LakebaseTokenExchange(LakebaseUserPoolsIT::application, null,
-				List.of("all-apis"));
+		LakebaseTokenExchange exchange = new LakebaseTokenExchange(LakebaseUserPoolsIT::application,
+				LakebaseTokenExchange.DEFAULT_SCOPES);
 		String databricksToken = exchange.exchange(externalToken(ALICE.name()));
 		assertThat(exchange.exchange(externalToken(ALICE.name()))).isEqualTo(databricksToken);
 		assertThat(lakebase.get().stats().requests("/oidc/v1/token")).isEqualTo(1);

@@ -7,6 +7,7 @@ import java.util.List;
 import io.lakebase.jdbc.LakebaseConnectionSettings;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseStartupCheck;
+import io.lakebase.jdbc.LakebaseTokenExchange;
 import io.lakebase.jdbc.LakebaseUserPools;
 import io.lakebase.jdbc.LakebaseWorkspaceClients;
 import io.lakebase.jdbc.ReadReplicaRoutingDataSource;
@@ -314,28 +315,16 @@ public class LakebaseProperties {
 		}
 
 		/**
-		 * Databricks OAuth token federation of the resource server's bearer tokens.
+		 * Databricks OAuth token federation of the resource server's bearer tokens, under the
+		 * account's federation policy for the identity provider (no client id: a service
+		 * principal's policy would turn every user into that service principal).
 		 */
 		public static class TokenExchange {
 
 			/**
-			 * Client id the workspace's federation policy expects; unset for an account-wide
-			 * policy, as for users signed in to the identity provider.
-			 */
-			private @Nullable String clientId;
-
-			/**
 			 * Scopes to ask the exchanged Databricks token for.
 			 */
-			private List<String> scopes = new ArrayList<>(List.of("all-apis"));
-
-			public @Nullable String getClientId() {
-				return this.clientId;
-			}
-
-			public void setClientId(@Nullable String clientId) {
-				this.clientId = clientId;
-			}
+			private List<String> scopes = new ArrayList<>(LakebaseTokenExchange.DEFAULT_SCOPES);
 
 			public List<String> getScopes() {
 				return this.scopes;

@@ -190,6 +190,13 @@ public abstract class AbstractLakebaseOnBehalfOfIT {
 	}
 
 	@Test
+	void theApplicationsHealthStaysUpWithTheUserDataSourceOutOfTheDbContributor() throws Exception {
+		HttpResponse<String> health = get(this.apps, "/actuator/health");
+		assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+		assertThat(health.body()).contains("\"db\"").doesNotContain("lakebaseUserDataSource");
+	}
+
+	@Test
 	void aBearerTokenIsExchangedForTheUsersDatabricksTokenThroughFederation() throws Exception {
 		HttpResponse<String> response = get(this.federated, "/me", bearer(external(ALICE.name())));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -219,6 +226,7 @@ public abstract class AbstractLakebaseOnBehalfOfIT {
 		properties.put("server.address", "127.0.0.1");
 		properties.put("spring.main.banner-mode", "off");
 		properties.put("management.health.lakebase.enabled", "true");
+		properties.put("management.endpoint.health.show-components", "always");
 		for (String property : extra) {
 			int equals = property.indexOf('=');
 			properties.put(property.substring(0, equals), property.substring(equals + 1));

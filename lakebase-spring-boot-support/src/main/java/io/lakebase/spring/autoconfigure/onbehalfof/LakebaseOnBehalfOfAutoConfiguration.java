@@ -102,8 +102,8 @@ public final class LakebaseOnBehalfOfAutoConfiguration {
 					requireClasses(classLoader, "token-exchange", "Spring Security's OAuth2 resource server "
 							+ "(spring-boot-starter-oauth2-resource-server)", OAUTH2_TOKEN);
 					OnBehalfOf.TokenExchange exchange = onBehalfOf.getTokenExchange();
-					yield new ExchangedBearerTokenSource(new LakebaseTokenExchange(workspaceClient::getObject,
-							exchange.getClientId(), exchange.getScopes()));
+					yield new ExchangedBearerTokenSource(
+							new LakebaseTokenExchange(workspaceClient::getObject, exchange.getScopes()));
 				}
 			});
 		}
