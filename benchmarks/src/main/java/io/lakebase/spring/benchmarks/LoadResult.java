@@ -36,7 +36,7 @@ record LoadResult(long transactions, long failures, Duration elapsed, long[] acq
 	}
 
 	/**
-	 * Returns an acquisition time percentile, by the nearest-rank method.
+	 * Returns an acquisition time percentile.
 	 * @param percent the percentile, such as 99
 	 * @return the acquisition time, zero without samples
 	 */

@@ -112,7 +112,7 @@ final class MarkdownReport {
 				+ "not the CPU, what borrowers wait for: without it the few borrows that wait for a refill are too "
 				+ "rare to reach p99. " + Figures.count(plan.churnRounds(), "round") + " of "
 				+ Figures.describe(plan.churnSlice()) + " per variant, in rotating order, after "
-				+ Figures.describe(plan.warmup()) + " of warm-up each; nearest-rank percentiles over "
+				+ Figures.describe(plan.warmup()) + " of warm-up each; percentiles (HdrHistogram) over "
 				+ samples(results) + " borrows (A / B / C).\n");
 		out.append("4. The same threads without hold or eviction: " + Figures.count(plan.throughputRounds(), "round")
 				+ " of " + Figures.describe(plan.throughputSlice())
@@ -153,7 +153,7 @@ final class MarkdownReport {
 				+ "fresh B and C pools of the service principal (" + results.plan().poolSize() + " connections, settled), "
 				+ "the three taking turns request by request in rotating order for "
 				+ Figures.describe(results.plan().requestTime()) + " after " + Figures.describe(results.plan().warmup())
-				+ " of warm-up; nearest-rank percentiles over " + requests(results) + " requests (user / B / C). "
+				+ " of warm-up; percentiles (HdrHistogram) over " + requests(results) + " requests (user / B / C). "
 				+ "9c, 9d: the first request of each new user, one after the other; lookups and credential calls as "
 				+ "`LakebaseUserPools.status()` counts them, logins as the local Lakebase does. "
 				+ "9e: heap in use after full collections (as in figure 6) once the new users have made their first "

@@ -3,6 +3,8 @@ package io.lakebase.spring.autoconfigure;
 import java.io.IOException;
 import java.net.ServerSocket;
 
+import java.util.Map;
+
 import javax.sql.DataSource;
 
 import io.lakebase.jdbc.LakebaseUserDataSource;
@@ -17,6 +19,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.security.oauth2.core.AbstractOAuth2Token;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +65,17 @@ public abstract class AbstractLakebaseOnBehalfOfAutoConfigurationTests {
 			assertThat(context.getBean("lakebaseUserTokenSource", LakebaseUserTokenSource.class))
 				.hasToString("[the X-Forwarded-Access-Token request header]");
 		});
+	}
+
+	@Test
+	void theEnvironmentVariableOfTheIssueEnablesIt() {
+		this.contextRunner
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+								Map.of("LAKEBASE_ONBEHALFOF_ENABLED", "true"))))
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(LakebaseUserPools.class));
 	}
 
 	@Test

@@ -33,8 +33,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Connections on behalf of the signed-in user, end to end through real HTTP requests on a local
  * Lakebase with several users: the Databricks Apps header, a bearer token exchanged through token
  * federation, 401 and 403 for refused users with no connection opened, row-level security keeping
- * users apart under concurrent requests, health counts without names, the environment variable that
- * enables it. Run on each Spring Boot line by a subclass.
+ * users apart under concurrent requests, health counts without names and the application's health
+ * still UP. Run on each Spring Boot line by a subclass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AbstractLakebaseOnBehalfOfIT {
@@ -74,17 +72,15 @@ public abstract class AbstractLakebaseOnBehalfOfIT {
 
 	private ConfigurableApplicationContext apps;
 
-	private ConfigurableApplicationContext federated;
-
 	protected AbstractLakebaseOnBehalfOfIT(SpringBootLine line) {
 		this.line = line;
 	}
 
 	@BeforeAll
 	void startApplications() {
-		this.apps = start(new StandardEnvironment(), "lakebase.on-behalf-of.enabled=true");
-		this.federated = start(new StandardEnvironment(), "lakebase.on-behalf-of.enabled=true",
-				"lakebase.on-behalf-of.token-sources=token-exchange");
+		// Both sources, the Apps header first: each test sends what one of them reads.
+		this.apps = start("lakebase.on-behalf-of.enabled=true",
+				"lakebase.on-behalf-of.token-sources=forwarded-access-token,token-exchange");
 		JdbcClient application = JdbcClient.create(this.apps.getBean(DataSource.class));
 		application.sql("create table user_note (id bigint generated always as identity, "
 				+ "owner text not null default current_user, title text not null)").update();
@@ -98,9 +94,6 @@ public abstract class AbstractLakebaseOnBehalfOfIT {
 	void stopApplications() {
 		if (this.apps != null) {
 			this.apps.close();
-		}
-		if (this.federated != null) {
-			this.federated.close();
 		}
 	}
 
@@ -198,29 +191,21 @@ public abstract class AbstractLakebaseOnBehalfOfIT {
 
 	@Test
 	void aBearerTokenIsExchangedForTheUsersDatabricksTokenThroughFederation() throws Exception {
-		HttpResponse<String> response = get(this.federated, "/me", bearer(external(ALICE.name())));
+		HttpResponse<String> response = get(this.apps, "/me", bearer(external(ALICE.name())));
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(response.body()).contains("\"role\":\"alice@example.com\"");
-		// The forwarded header is not a source here: it cannot name a user.
-		HttpResponse<String> header = get(this.federated, "/me", forwarded(token(BOB)));
-		assertThat(header.statusCode()).isEqualTo(401);
-		HttpResponse<String> unknown = get(this.federated, "/me", bearer(external("mallory@example.com")));
+		HttpResponse<String> unknown = get(this.apps, "/me", bearer(external("mallory@example.com")));
 		assertThat(unknown.statusCode()).isEqualTo(401);
+		// The first source that finds a token decides: the Apps header, before the bearer token.
+		String[] both = { "X-Forwarded-Access-Token", token(BOB), "Authorization", "Bearer " + external(ALICE.name()) };
+		assertThat(get(this.apps, "/me", both).body()).contains("\"role\":\"bob@example.com\"");
+		// A token that a source found but cannot use fails the request: the next source is not asked.
+		String[] refused = { "X-Forwarded-Access-Token", "not-a-token", "Authorization",
+				"Bearer " + external(ALICE.name()) };
+		assertThat(get(this.apps, "/me", refused).statusCode()).isEqualTo(401);
 	}
 
-	@Test
-	void theEnvironmentVariableOfTheIssueEnablesIt() {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-							Map.of("LAKEBASE_ONBEHALFOF_ENABLED", "true")));
-		try (ConfigurableApplicationContext context = start(environment)) {
-			assertThat(context.getBeanNamesForType(LakebaseUserPools.class)).hasSize(1);
-		}
-	}
-
-	private ConfigurableApplicationContext start(StandardEnvironment environment, String... extra) {
+	private ConfigurableApplicationContext start(String... extra) {
 		Map<String, Object> properties = new LinkedHashMap<>(lakebase.get().springProperties());
 		properties.put("server.port", "0");
 		properties.put("server.address", "127.0.0.1");
@@ -231,9 +216,7 @@ public abstract class AbstractLakebaseOnBehalfOfIT {
 			int equals = property.indexOf('=');
 			properties.put(property.substring(0, equals), property.substring(equals + 1));
 		}
-		return new SpringApplicationBuilder(UserNotesApplication.class).environment(environment)
-			.properties(properties)
-			.run();
+		return new SpringApplicationBuilder(UserNotesApplication.class).properties(properties).run();
 	}
 
 	private static String token(Identity identity) {
