@@ -114,6 +114,9 @@ public final class LakebaseUserPools implements AutoCloseable {
 
 	private final Map<String, UserPool> pools = new ConcurrentHashMap<>();
 
+	// Guards making a pool and the eviction that makes room for it (no I/O under it).
+	private final Object creation = new Object();
+
 	// Pools retired while in use: each closes when no longer in use (at its last release, or at a sweep).
 	private final Set<UserPool> retiring = ConcurrentHashMap.newKeySet();
 
@@ -184,7 +187,7 @@ public final class LakebaseUserPools implements AutoCloseable {
 			throw new SQLException("The Lakebase user pools are closed", "08003");
 		}
 		String userName = this.identities.userName(userToken);
-		// Both resolved once, outside the map's atomic computation, which must make no call.
+		// Both resolved once, before the creation lock, under which nothing calls out.
 		LakebaseConnectionInfo application;
 		UserWorkspaceClients clients;
 		try {
@@ -196,8 +199,8 @@ public final class LakebaseUserPools implements AutoCloseable {
 		}
 		refuseNonUsers(userName, application);
 		while (true) {
-			UserPool pool = this.pools.computeIfAbsent(userName,
-					(name) -> newPool(name, userToken, application, clients));
+			UserPool existing = this.pools.get(userName);
+			UserPool pool = (existing != null) ? existing : pooled(userName, userToken, application, clients);
 			if (!pool.lease(System.nanoTime())) {
 				// Retired between the lookup and the lease: a new pool takes its place.
 				this.pools.remove(userName, pool);
@@ -206,7 +209,6 @@ public final class LakebaseUserPools implements AutoCloseable {
 			boolean held = false;
 			try {
 				pool.present(userToken);
-				evictBeyondMaxUsers(pool);
 				LakebaseUserAccessException refused = pool.recentRefusal(System.nanoTime(), REFUSAL_MEMORY);
 				if (refused != null) {
 					throw new LakebaseUserAccessException(refused.getReason(), refused.getMessage(), refused);
@@ -303,7 +305,7 @@ public final class LakebaseUserPools implements AutoCloseable {
 		return this.userClients.compareAndSet(null, created) ? created : this.userClients.get();
 	}
 
-	// Makes objects only, no call: runs inside the map's atomic computation.
+	// Makes objects only, no call and no login: runs under the creation lock.
 	private UserPool newPool(String userName, String firstToken, LakebaseConnectionInfo application,
 			UserWorkspaceClients clients) {
 		AtomicReference<String> token = new AtomicReference<>(firstToken);
@@ -367,16 +369,30 @@ public final class LakebaseUserPools implements AutoCloseable {
 		return created[0];
 	}
 
-	private void evictBeyondMaxUsers(UserPool current) {
-		while (this.pools.size() > this.settings.maxUsers) {
-			UserPool victim = UserPool.leastRecentlyUsed(this.pools.values(), current);
-			if (victim == null) {
-				return;
+	/**
+	 * Returns the user's pool, made now if there is none, within the cap on users: the least
+	 * recently used pool (one not in use, if any) is evicted first. Made under one lock, so that
+	 * concurrent first requests of a user make one pool and concurrent new users never exceed the
+	 * cap; the lock guards map operations and object creation only, never a call or a login.
+	 */
+	private UserPool pooled(String userName, String userToken, LakebaseConnectionInfo application,
+			UserWorkspaceClients clients) {
+		synchronized (this.creation) {
+			UserPool pool = this.pools.get(userName);
+			if (pool != null) {
+				return pool;
 			}
-			if (this.pools.remove(victim.userName(), victim)) {
+			while (this.pools.size() >= this.settings.maxUsers) {
+				UserPool victim = UserPool.leastRecentlyUsed(this.pools.values(), null);
+				if (victim == null || !this.pools.remove(victim.userName(), victim)) {
+					break;
+				}
 				this.evictions.increment();
 				retire(victim);
 			}
+			pool = newPool(userName, userToken, application, clients);
+			this.pools.put(userName, pool);
+			return pool;
 		}
 	}
 
