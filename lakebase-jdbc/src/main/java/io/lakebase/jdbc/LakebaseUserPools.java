@@ -289,6 +289,10 @@ public final class LakebaseUserPools implements AutoCloseable {
 		this.housekeeping.shutdownNow();
 		this.lookups.shutdownNow();
 		this.credentialScheduler.shutdown();
+		UserWorkspaceClients clients = this.userClients.get();
+		if (clients != null) {
+			clients.close();
+		}
 	}
 
 	@Override

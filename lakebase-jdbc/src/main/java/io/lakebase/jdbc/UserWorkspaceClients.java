@@ -14,6 +14,7 @@ import com.databricks.sdk.core.http.HttpClient;
 import com.databricks.sdk.service.database.DatabaseAPI;
 import com.databricks.sdk.service.iam.CurrentUserAPI;
 import com.databricks.sdk.service.postgres.PostgresAPI;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 
 /**
  * Workspace clients that call the API as a user, with the user's own Databricks token, on the
@@ -22,7 +23,7 @@ import com.databricks.sdk.service.postgres.PostgresAPI;
  * application's client has resolved the workspace already, and a user's client must never pick up
  * the application's credentials from the environment. One HTTP connection pool serves them all.
  */
-final class UserWorkspaceClients {
+final class UserWorkspaceClients implements AutoCloseable {
 
 	private static final String AUTH_TYPE = "lakebase-user-token";
 
@@ -31,6 +32,9 @@ final class UserWorkspaceClients {
 	private final Integer httpTimeoutSeconds;
 
 	private final HttpClient http;
+
+	// The users' own connection pool to the workspace, closed with them.
+	private final PoolingHttpClientConnectionManager connections;
 
 	/**
 	 * Creates user clients on the workspace of the application's client.
@@ -41,8 +45,22 @@ final class UserWorkspaceClients {
 		this.host = Objects.requireNonNull(config.getHost(), "The workspace client has no host");
 		this.httpTimeoutSeconds = (config.getHttpTimeoutSeconds() != null) ? config.getHttpTimeoutSeconds()
 				: (int) LakebaseWorkspaceClients.DEFAULT_HTTP_TIMEOUT.toSeconds();
-		// The application's timeouts and proxy, on a connection pool of the users' own.
-		this.http = new CommonsHttpClient.Builder().withDatabricksConfig(config).build();
+		// The application's timeouts and proxy, on a connection pool of the users' own (the SDK's
+		// default sizes: 100 connections, 20 to the workspace).
+		this.connections = new PoolingHttpClientConnectionManager();
+		this.connections.setMaxTotal(100);
+		this.connections.setDefaultMaxPerRoute(20);
+		this.http = new CommonsHttpClient.Builder().withDatabricksConfig(config)
+			.withConnectionManager(this.connections)
+			.build();
+	}
+
+	/**
+	 * Closes the users' connections to the workspace.
+	 */
+	@Override
+	public void close() {
+		this.connections.shutdown();
 	}
 
 	String host() {

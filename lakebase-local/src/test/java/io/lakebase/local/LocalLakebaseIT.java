@@ -1,5 +1,11 @@
 package io.lakebase.local;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -71,6 +78,7 @@ class LocalLakebaseIT {
 		.endpoint(io.lakebase.local.Endpoint.of(READ_ONLY_ENDPOINT).asReadOnly())
 		.instance(INSTANCE)
 		.instance(Instance.of(STOPPED_INSTANCE).asStopped())
+		.tokenFederation("https://idp.example.com", "lakebase-app")
 		.resumeDelay(Duration.ofMillis(700)));
 
 	@AfterEach
@@ -286,6 +294,77 @@ class LocalLakebaseIT {
 		WorkspaceClient workspace = Clients.personalAccessToken(lakebase.get(), "dapi-wrong");
 		assertThatThrownBy(() -> workspace.currentUser().me(new com.databricks.sdk.service.iam.MeRequest()))
 			.isInstanceOf(com.databricks.sdk.core.error.platform.Unauthenticated.class);
+	}
+
+	@Test
+	void aUsersOAuthTokenIsAJwtTheApiAcceptsUntilItIsRevoked() {
+		String token = lakebase.get().issueAccessToken(USER, Duration.ofMinutes(5));
+		String[] parts = token.split("\\.");
+		assertThat(parts).hasSize(3);
+		String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+		assertThat(claims).contains("\"sub\":\"" + USER.name() + "\"", "\"exp\":");
+		WorkspaceClient asUser = Clients.personalAccessToken(lakebase.get(), token);
+		assertThat(asUser.currentUser().me(new com.databricks.sdk.service.iam.MeRequest()).getUserName())
+			.isEqualTo(USER.name());
+		assertThat(lakebase.get().revokeAccessTokens(USER.name())).isPositive();
+		assertThatThrownBy(() -> asUser.currentUser().me(new com.databricks.sdk.service.iam.MeRequest()))
+			.isInstanceOf(com.databricks.sdk.core.error.platform.Unauthenticated.class);
+	}
+
+	@Test
+	void aUsersCredentialLogsInAsTheUserOnly() throws Exception {
+		WorkspaceClient asUser = Clients.personalAccessToken(lakebase.get(),
+				lakebase.get().issueAccessToken(USER, Duration.ofMinutes(5)));
+		String credential = asUser.postgres()
+			.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(ENDPOINT))
+			.getToken();
+		try (Connection connection = Clients.connect(lakebase.get(), USER.name(), credential, "require")) {
+			assertThat(Clients.whoAmI(connection)[0]).isEqualTo(USER.name());
+		}
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> Clients.connect(lakebase.get(), SERVICE_PRINCIPAL.name(), credential, "require"))
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("28P01"));
+	}
+
+	@Test
+	void anExternalTokenIsExchangedUnderTheFederationPolicyForItsSubject() throws Exception {
+		HttpResponse<String> exchanged = exchange(external("https://idp.example.com", "lakebase-app", USER.name(), 3600));
+		assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+		String accessToken = exchanged.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+		assertThat(Clients.personalAccessToken(lakebase.get(), accessToken)
+			.currentUser()
+			.me(new com.databricks.sdk.service.iam.MeRequest())
+			.getUserName()).isEqualTo(USER.name());
+		for (String refused : new String[] { external("https://other.example.com", "lakebase-app", USER.name(), 3600),
+				external("https://idp.example.com", "another-app", USER.name(), 3600),
+				external("https://idp.example.com", "lakebase-app", USER.name(), -60),
+				external("https://idp.example.com", "lakebase-app", "nobody@example.com", 3600) }) {
+			HttpResponse<String> response = exchange(refused);
+			assertThat(response.statusCode()).isEqualTo(401);
+			assertThat(response.body()).contains("invalid_grant");
+		}
+	}
+
+	private static HttpResponse<String> exchange(String subjectToken) throws Exception {
+		String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:token-exchange",
+				StandardCharsets.UTF_8) + "&subject_token=" + URLEncoder.encode(subjectToken, StandardCharsets.UTF_8)
+				+ "&subject_token_type=" + URLEncoder.encode("urn:ietf:params:oauth:token-type:jwt", StandardCharsets.UTF_8)
+				+ "&scope=all-apis";
+		HttpRequest request = HttpRequest.newBuilder(URI.create(lakebase.get().workspaceUrl() + "/oidc/v1/token"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.timeout(Duration.ofSeconds(10))
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build();
+		return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	// An identity provider's JWT (unsigned: the emulator's policy checks claims only).
+	private static String external(String issuer, String audience, String subject, long expiresInSeconds) {
+		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+		String claims = "{\"iss\":\"" + issuer + "\",\"aud\":\"" + audience + "\",\"sub\":\"" + subject
+				+ "\",\"exp\":" + (Instant.now().getEpochSecond() + expiresInSeconds) + "}";
+		return encoder.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+				+ encoder.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2ln";
 	}
 
 	@Test
