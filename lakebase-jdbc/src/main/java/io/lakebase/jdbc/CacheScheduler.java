@@ -95,6 +95,21 @@ abstract class CacheScheduler {
 		};
 	}
 
+	/**
+	 * Returns a factory of daemon threads named with a prefix and a count, so that no thread of
+	 * this library keeps a JVM alive.
+	 * @param prefix the names' prefix
+	 * @return the factory
+	 */
+	static ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
 	private static final class SystemScheduler extends CacheScheduler {
 
 		private final ScheduledThreadPoolExecutor timer;
@@ -134,15 +149,6 @@ abstract class CacheScheduler {
 		void shutdown() {
 			this.timer.shutdownNow();
 			this.calls.shutdownNow();
-		}
-
-		private static ThreadFactory daemonThreads(String prefix) {
-			AtomicInteger count = new AtomicInteger();
-			return (runnable) -> {
-				Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-				thread.setDaemon(true);
-				return thread;
-			};
 		}
 
 	}

@@ -846,7 +846,8 @@ public final class LakebaseCredentialCache implements AutoCloseable {
 			return new LakebaseCredentialCache(this);
 		}
 
-		private static Duration positive(Duration duration, String setting) {
+		// Shared by every builder of the core whose durations must be positive.
+		static Duration positive(Duration duration, String setting) {
 			Objects.requireNonNull(duration, setting);
 			if (duration.isNegative() || duration.isZero()) {
 				throw new LakebaseConfigurationException(setting, duration.toString(),

@@ -20,7 +20,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -145,14 +144,16 @@ public final class LakebaseUserPools implements AutoCloseable {
 		this.workspaceClient = builder.workspaceClient;
 		this.settings = builder;
 		this.connectionPermits = new Semaphore(builder.maxConnections, true);
-		this.housekeeping = new ScheduledThreadPoolExecutor(1, daemonThreads("lakebase-user-pools"));
+		this.housekeeping = new ScheduledThreadPoolExecutor(1,
+				CacheScheduler.daemonThreads("lakebase-user-pools"));
 		// Hikari's rule for a shared housekeeping executor; also drops a cancelled sweep at close.
 		this.housekeeping.setRemoveOnCancelPolicy(true);
-		this.closer = Executors.newSingleThreadExecutor(daemonThreads("lakebase-user-pool-close"));
+		this.closer = Executors
+			.newSingleThreadExecutor(CacheScheduler.daemonThreads("lakebase-user-pool-close"));
 		// A burst of new users (after a deploy, say) queues rather than fails; each lookup is bounded
 		// by the HTTP timeout, without retries.
 		this.lookups = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
-				daemonThreads("lakebase-user-lookup"));
+				CacheScheduler.daemonThreads("lakebase-user-lookup"));
 		this.lookups.allowCoreThreadTimeOut(true);
 		this.credentialScheduler = CacheScheduler.system();
 		this.identities = new UserIdentities((token) -> userClients().client(token), new UserTokens(),
@@ -479,15 +480,6 @@ public final class LakebaseUserPools implements AutoCloseable {
 		return translated;
 	}
 
-	private static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
-	}
-
 	/**
 	 * A user's logins within the cap on connections across all users: a login takes a permit,
 	 * which its physical connection gives back when the pool closes it.
@@ -656,7 +648,7 @@ public final class LakebaseUserPools implements AutoCloseable {
 		 * @return this
 		 */
 		public Builder idleTimeout(Duration idleTimeout) {
-			this.idleTimeout = positive(idleTimeout, "on-behalf-of.idle-timeout");
+			this.idleTimeout = LakebaseCredentialCache.Builder.positive(idleTimeout, "on-behalf-of.idle-timeout");
 			return this;
 		}
 
@@ -667,7 +659,8 @@ public final class LakebaseUserPools implements AutoCloseable {
 		 * @return this
 		 */
 		public Builder connectionTimeout(Duration connectionTimeout) {
-			this.connectionTimeout = positive(connectionTimeout, "on-behalf-of.connection-timeout");
+			this.connectionTimeout = LakebaseCredentialCache.Builder.positive(connectionTimeout,
+					"on-behalf-of.connection-timeout");
 			return this;
 		}
 
@@ -723,15 +716,6 @@ public final class LakebaseUserPools implements AutoCloseable {
 						"The value " + value + " is below 1", "Use 1 or more.");
 			}
 			return value;
-		}
-
-		private static Duration positive(Duration duration, String setting) {
-			Objects.requireNonNull(duration, setting);
-			if (duration.isNegative() || duration.isZero()) {
-				throw new LakebaseConfigurationException(setting, duration.toString(),
-						"The duration " + duration + " is not positive", "Use a positive duration, such as 5m.");
-			}
-			return duration;
 		}
 
 	}
