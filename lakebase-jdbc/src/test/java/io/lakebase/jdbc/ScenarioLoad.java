@@ -180,8 +180,14 @@ final class ScenarioLoad {
 						return null;
 					}));
 				}
+				Future<?> evictions = null;
 				if (evictEvery != null) {
-					executor.submit(() -> {
+					evictions = executor.submit(() -> {
+						// The lifetimes count from the first connection: on a loaded machine the
+						// pool may start seconds after the workers do, and has no MXBean until then.
+						while (firstSuccess.get() == Instant.MAX && Instant.now().isBefore(end)) {
+							Thread.sleep(PACE.toMillis());
+						}
 						while (Instant.now().plus(evictEvery).isBefore(end)) {
 							Thread.sleep(evictEvery.toMillis());
 							dataSource.getHikariPoolMXBean().softEvictConnections();
@@ -191,6 +197,10 @@ final class ScenarioLoad {
 				}
 				for (Future<?> worker : running) {
 					worker.get(Duration.between(Instant.now(), end).getSeconds() + 60, TimeUnit.SECONDS);
+				}
+				if (evictions != null) {
+					// An eviction that failed is the scenario's failure, not a silent one.
+					evictions.get(Duration.between(Instant.now(), end).getSeconds() + 60, TimeUnit.SECONDS);
 				}
 			}
 			finally {
