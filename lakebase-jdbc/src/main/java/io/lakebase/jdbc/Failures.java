@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeoutException;
 
 import com.databricks.sdk.core.DatabricksError;
@@ -85,10 +86,23 @@ final class Failures {
 	 * @return the failure, or {@code null}
 	 */
 	static <T extends Throwable> @Nullable T find(@Nullable Throwable failure, Class<T> type) {
+		return find(failure, type, (cause) -> true);
+	}
+
+	/**
+	 * Returns the first failure of a type in a cause chain that matches a condition.
+	 * @param <T> the type
+	 * @param failure the outermost failure
+	 * @param type the type to look for
+	 * @param matching the condition
+	 * @return the failure, or {@code null}
+	 */
+	static <T extends Throwable> @Nullable T find(@Nullable Throwable failure, Class<T> type,
+			Predicate<? super T> matching) {
 		// A cause chain may loop (A caused by B caused by A): each cause is looked at once.
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 		for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
+			if (type.isInstance(cause) && matching.test(type.cast(cause))) {
 				return type.cast(cause);
 			}
 		}

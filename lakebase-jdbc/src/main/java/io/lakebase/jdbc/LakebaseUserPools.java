@@ -468,14 +468,14 @@ public final class LakebaseUserPools implements AutoCloseable {
 		if (translated instanceof LakebaseUserAccessException) {
 			return translated;
 		}
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("28")) {
-				return new LakebaseUserAccessException(LakebaseUserAccessException.Reason.FORBIDDEN,
-						"Lakebase refused the login of role '" + userName + "' (SQLSTATE " + sql.getSQLState() + "): "
-								+ sql.getMessage() + ". The user needs a Postgres role: databricks_create_role('"
-								+ userName + "', 'USER')",
-						failure);
-			}
+		SQLException login = Failures.find(failure, SQLException.class,
+				(sql) -> sql.getSQLState() != null && sql.getSQLState().startsWith("28"));
+		if (login != null) {
+			return new LakebaseUserAccessException(LakebaseUserAccessException.Reason.FORBIDDEN,
+					"Lakebase refused the login of role '" + userName + "' (SQLSTATE " + login.getSQLState() + "): "
+							+ login.getMessage() + ". The user needs a Postgres role: databricks_create_role('"
+							+ userName + "', 'USER')",
+					failure);
 		}
 		return translated;
 	}

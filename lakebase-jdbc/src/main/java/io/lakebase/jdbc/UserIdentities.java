@@ -173,20 +173,19 @@ final class UserIdentities {
 	 * for a token it does not accept, 403 for a user it refuses.
 	 */
 	static SQLException translate(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof LakebaseUserAccessException access) {
-				return access;
-			}
-			if (cause instanceof DatabricksError error) {
-				if (error.getStatusCode() == 401) {
-					return new LakebaseUserAccessException(LakebaseUserAccessException.Reason.UNAUTHENTICATED,
-							"The workspace does not accept the user's token (invalid, expired or revoked)", error);
-				}
-				if (error.getStatusCode() == 403) {
-					return new LakebaseUserAccessException(LakebaseUserAccessException.Reason.FORBIDDEN,
-							"The workspace refuses the user: " + error.getMessage(), error);
-				}
-			}
+		LakebaseUserAccessException access = Failures.find(failure, LakebaseUserAccessException.class);
+		if (access != null) {
+			return access;
+		}
+		DatabricksError refused = Failures.find(failure, DatabricksError.class,
+				(error) -> error.getStatusCode() == 401 || error.getStatusCode() == 403);
+		if (refused != null && refused.getStatusCode() == 401) {
+			return new LakebaseUserAccessException(LakebaseUserAccessException.Reason.UNAUTHENTICATED,
+					"The workspace does not accept the user's token (invalid, expired or revoked)", refused);
+		}
+		if (refused != null) {
+			return new LakebaseUserAccessException(LakebaseUserAccessException.Reason.FORBIDDEN,
+					"The workspace refuses the user: " + refused.getMessage(), refused);
 		}
 		if (failure instanceof SQLException sql) {
 			return sql;
