@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -143,6 +144,48 @@ public abstract class AbstractLakebaseOnBehalfOfAutoConfigurationTests {
 	}
 
 	@Test
+	void whenAPoolSizeOrTimeoutIsOutOfRangeThenContextFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("lakebase.on-behalf-of.enabled=true", "lakebase.on-behalf-of.max-pool-size=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("lakebase.on-behalf-of.max-pool-size")));
+		this.contextRunner
+			.withPropertyValues("lakebase.on-behalf-of.enabled=true", "lakebase.on-behalf-of.connection-timeout=-1s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("lakebase.on-behalf-of.connection-timeout")));
+	}
+
+	@Test
+	void whenATokenSourceIsUnknownThenContextFailsNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("lakebase.on-behalf-of.enabled=true", "lakebase.on-behalf-of.token-sources=header")
+			.run((context) -> {
+				// Boot's bind failure report names the property and lists the values it takes.
+				assertThat(context).hasFailed();
+				BindException bind = findBindException(context.getStartupFailure());
+				assertThat(bind).isNotNull();
+				assertThat(bind.getName().toString()).startsWith("lakebase.on-behalf-of.token-sources");
+			});
+	}
+
+	@Test
+	void whenTheTokenExchangeHasNoScopeThenContextFailsNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("lakebase.on-behalf-of.enabled=true", "lakebase.on-behalf-of.token-sources=token-exchange",
+					"lakebase.on-behalf-of.token-exchange.scopes=")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("lakebase.on-behalf-of.token-exchange.scopes")));
+	}
+
+	@Test
 	void whenTheIdleTimeoutIsNotPositiveThenContextFailsNamingTheProperty() {
 		this.contextRunner.withPropertyValues("lakebase.on-behalf-of.enabled=true", "lakebase.on-behalf-of.idle-timeout=0s")
 			.run((context) -> assertThat(context).hasFailed()
@@ -162,6 +205,15 @@ public abstract class AbstractLakebaseOnBehalfOfAutoConfigurationTests {
 				.getBean("lakebaseUserDataSource")
 				.satisfies((dataSource) -> assertThat(((LakebaseUserDataSource) dataSource).pools())
 					.isNotSameAs(context.getBean(LakebaseUserPools.class))));
+	}
+
+	private static BindException findBindException(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof BindException bind) {
+				return bind;
+			}
+		}
+		return null;
 	}
 
 	private static int closedPort() {

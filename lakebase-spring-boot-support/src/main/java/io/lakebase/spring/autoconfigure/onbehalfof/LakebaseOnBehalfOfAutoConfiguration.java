@@ -102,6 +102,12 @@ public final class LakebaseOnBehalfOfAutoConfiguration {
 					requireClasses(classLoader, "token-exchange", "Spring Security's OAuth2 resource server "
 							+ "(spring-boot-starter-oauth2-resource-server)", OAUTH2_TOKEN);
 					OnBehalfOf.TokenExchange exchange = onBehalfOf.getTokenExchange();
+					if (exchange.getScopes().isEmpty() || exchange.getScopes().stream().anyMatch(String::isBlank)) {
+						// A token without a scope could call nothing: every user would get a 403 later.
+						throw new InvalidConfigurationPropertyValueException("lakebase.on-behalf-of.token-exchange.scopes",
+								String.join(",", exchange.getScopes()), "The exchanged token needs at least one scope, "
+										+ "and no blank one. Set it to all-apis, or remove it to use all-apis.");
+					}
 					yield new ExchangedBearerTokenSource(
 							new LakebaseTokenExchange(workspaceClient::getObject, exchange.getScopes()));
 				}
