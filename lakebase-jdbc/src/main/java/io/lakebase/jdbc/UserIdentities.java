@@ -202,10 +202,6 @@ final class UserIdentities {
 				|| (entry.userName.isDone() && nanos - entry.lastUsed > this.idleTimeout.toNanos()));
 	}
 
-	int size() {
-		return this.byFingerprint.size();
-	}
-
 	long lookups() {
 		return this.lookupCount.sum();
 	}

@@ -79,10 +79,6 @@ final class UserPool {
 		return this.pool;
 	}
 
-	long lastUsed() {
-		return this.lastUsed;
-	}
-
 	/**
 	 * Takes a lease for a borrow, unless the pool is retired.
 	 * @param now the monotonic time

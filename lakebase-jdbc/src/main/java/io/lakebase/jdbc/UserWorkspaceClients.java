@@ -63,14 +63,6 @@ final class UserWorkspaceClients implements AutoCloseable {
 		this.connections.shutdown();
 	}
 
-	String host() {
-		return this.host;
-	}
-
-	HttpClient http() {
-		return this.http;
-	}
-
 	/**
 	 * Returns a client that authenticates every request with the token the supplier gives then.
 	 * @param token the user's current token
