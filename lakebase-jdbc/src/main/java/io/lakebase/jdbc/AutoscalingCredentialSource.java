@@ -19,11 +19,19 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 
 	private final Supplier<WorkspaceClient> workspaceClient;
 
-	private final String endpoint;
+	// The endpoint's name, or for a branch target the name of its endpoint, looked up once.
+	private final Supplier<String> endpoint;
+
+	private final String targetName;
 
 	private final Duration ttl;
 
 	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String endpoint, Duration ttl) {
+		this(workspaceClient, endpoint, () -> endpoint, ttl);
+	}
+
+	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String targetName, Supplier<String> endpoint,
+			Duration ttl) {
 		if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAXIMUM_LIFETIME) > 0) {
 			throw new LakebaseConfigurationException("credential.ttl", ttl.toString(),
 					"The credential lifetime " + ttl + " is outside what Lakebase issues (5 minutes to 1 hour)",
@@ -31,12 +39,13 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 		}
 		this.workspaceClient = workspaceClient;
 		this.endpoint = endpoint;
+		this.targetName = targetName;
 		this.ttl = ttl;
 	}
 
 	@Override
 	public LakebaseCredential fetch() {
-		GenerateDatabaseCredentialRequest request = new GenerateDatabaseCredentialRequest().setEndpoint(this.endpoint)
+		GenerateDatabaseCredentialRequest request = new GenerateDatabaseCredentialRequest().setEndpoint(this.endpoint.get())
 			.setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(this.ttl.toSeconds()).build());
 		WorkspaceClient client = this.workspaceClient.get();
 		long started = System.nanoTime();
@@ -65,7 +74,7 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 
 	@Override
 	public String toString() {
-		return "AutoscalingCredentialSource[endpoint=" + this.endpoint + ", ttl=" + this.ttl + "]";
+		return "AutoscalingCredentialSource[" + this.targetName + ", ttl=" + this.ttl + "]";
 	}
 
 }

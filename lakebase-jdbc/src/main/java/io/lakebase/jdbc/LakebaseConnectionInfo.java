@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * obtained at each login.
  *
  * @param settings the settings it was resolved from
- * @param host the database host (never a pooled host: those refuse OAuth roles)
+ * @param host the database host (a pooled host only when the settings ask for the pooler)
  * @param username the Postgres role to log in as
  * @since 0.1.0
  */
@@ -94,6 +94,9 @@ public record LakebaseConnectionInfo(LakebaseConnectionSettings settings, String
 		parameters.put("sslcert", settings.sslCert());
 		parameters.put("sslkey", settings.sslKey());
 		parameters.put("currentSchema", settings.schema());
+		// A transaction-mode pooler runs each transaction on any server session: a statement
+		// prepared on one is unknown on the next. In the URL, so that no driver property wins.
+		parameters.put("prepareThreshold", settings.pooled() ? "0" : null);
 		String query = parameters.entrySet()
 			.stream()
 			.filter((entry) -> entry.getValue() != null)

@@ -35,6 +35,8 @@ public final class LakebaseConnectionSettings {
 
 	private final boolean readOnly;
 
+	private final boolean pooled;
+
 	private final int port;
 
 	private final String database;
@@ -55,6 +57,7 @@ public final class LakebaseConnectionSettings {
 		this.target = builder.target;
 		this.host = builder.host;
 		this.readOnly = builder.readOnly;
+		this.pooled = builder.pooled;
 		this.port = builder.port;
 		this.database = builder.database;
 		this.username = builder.username;
@@ -98,6 +101,17 @@ public final class LakebaseConnectionSettings {
 	 */
 	public boolean readOnly() {
 		return this.readOnly;
+	}
+
+	/**
+	 * Tells whether to connect through the endpoint's built-in connection pooler (PgBouncer in
+	 * transaction mode, its {@code *_pooled_host}) rather than to the compute itself; connections
+	 * then use no server-side prepared statements ({@code prepareThreshold=0}), which a
+	 * transaction-mode pooler cannot keep.
+	 * @return whether the connection goes through the pooler
+	 */
+	public boolean pooled() {
+		return this.pooled;
 	}
 
 	/**
@@ -186,7 +200,7 @@ public final class LakebaseConnectionSettings {
 	@Override
 	public String toString() {
 		return "LakebaseConnectionSettings[" + this.target + ", host=" + this.host + ", readOnly=" + this.readOnly
-				+ ", port=" + this.port
+				+ ", pooled=" + this.pooled + ", port=" + this.port
 				+ ", database=" + this.database + ", username=" + this.username + ", sslMode="
 				+ effectiveSslMode().jdbcValue() + "]";
 	}
@@ -201,6 +215,8 @@ public final class LakebaseConnectionSettings {
 		private @Nullable String host;
 
 		private boolean readOnly;
+
+		private boolean pooled;
 
 		private int port = DEFAULT_PORT;
 
@@ -230,6 +246,7 @@ public final class LakebaseConnectionSettings {
 		 * @return this
 		 */
 		public Builder optionsFrom(LakebaseConnectionSettings other) {
+			this.pooled = other.pooled;
 			this.port = other.port;
 			this.database = other.database;
 			this.username = other.username;
@@ -249,6 +266,20 @@ public final class LakebaseConnectionSettings {
 		 */
 		public Builder host(@Nullable String host) {
 			this.host = trimmed(host);
+			return this;
+		}
+
+		/**
+		 * Connects through the endpoint's built-in connection pooler (its pooled host, looked up
+		 * unless a host is set, which is then taken for a pooler's) instead of to the compute
+		 * itself, with server-side prepared statements off. Off by
+		 * default: Lakebase's documentation of OAuth roles on the pooler has changed between
+		 * editions.
+		 * @param pooled whether to connect through the pooler
+		 * @return this
+		 */
+		public Builder pooled(boolean pooled) {
+			this.pooled = pooled;
 			return this;
 		}
 
@@ -369,6 +400,7 @@ public final class LakebaseConnectionSettings {
 			}
 			checkSchema();
 			checkClientCertificate();
+			checkPooled();
 			return new LakebaseConnectionSettings(this);
 		}
 
@@ -383,6 +415,24 @@ public final class LakebaseConnectionSettings {
 							+ "_, at most 63 characters; several separated by commas)",
 							"Set the name of an existing schema, such as orders.");
 				}
+			}
+		}
+
+		private void checkPooled() {
+			if (!this.pooled) {
+				return;
+			}
+			if (this.target.flavour() == LakebaseTarget.Flavour.PROVISIONED) {
+				throw new LakebaseConfigurationException("pooled", "true", "A Provisioned database instance has no "
+						+ "pooled host to connect through", "Remove pooled=true (lakebase.pooled).");
+			}
+			if (this.schema != null) {
+				// PgJDBC sets the schema as the session's search_path at login: a transaction-mode
+				// pooler hands the next transaction to another server session, without it.
+				throw new LakebaseConfigurationException("schema", this.schema, "A schema ('" + this.schema
+						+ "') is session state, which the pooler's transaction mode does not keep",
+						"Remove the schema and qualify table names (or set the role's search_path on the server: "
+								+ "ALTER ROLE ... SET search_path), or remove pooled=true (lakebase.pooled).");
 			}
 		}
 

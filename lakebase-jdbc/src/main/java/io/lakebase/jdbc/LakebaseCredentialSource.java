@@ -46,8 +46,8 @@ public interface LakebaseCredentialSource {
 	}
 
 	/**
-	 * Returns the source for a target: the Autoscaling API for an endpoint, the Provisioned API
-	 * for an instance.
+	 * Returns the source for a target: the Autoscaling API for an endpoint (for a branch, its
+	 * endpoint, looked up at the first call), the Provisioned API for an instance.
 	 * @param target the endpoint or instance
 	 * @param workspaceClient the client to call the API with, obtained on the first call
 	 * @param ttl the lifetime to request (Autoscaling only; the API accepts 5 minutes to 1 hour)
@@ -56,9 +56,34 @@ public interface LakebaseCredentialSource {
 	 */
 	static LakebaseCredentialSource forTarget(LakebaseTarget target, Supplier<WorkspaceClient> workspaceClient,
 			Duration ttl) {
-		return (target.flavour() == LakebaseTarget.Flavour.AUTOSCALING)
-				? new AutoscalingCredentialSource(workspaceClient, target.name(), ttl)
-				: new ProvisionedCredentialSource(workspaceClient, target.name());
+		return forTarget(target, workspaceClient, ttl, LakebaseObserver.NONE);
+	}
+
+	/**
+	 * Returns the source for a target, whose calls an observer is told about.
+	 * @param target the endpoint, branch or instance
+	 * @param workspaceClient the client to call the API with, obtained on the first call
+	 * @param ttl the lifetime to request (Autoscaling only; the API accepts 5 minutes to 1 hour)
+	 * @param observer told about each call ({@link LakebaseObserver.Step#CREDENTIAL_FETCH})
+	 * @return the source
+	 * @throws LakebaseConfigurationException when the lifetime is out of range
+	 */
+	static LakebaseCredentialSource forTarget(LakebaseTarget target, Supplier<WorkspaceClient> workspaceClient,
+			Duration ttl, LakebaseObserver observer) {
+		LakebaseCredentialSource source = unobserved(target, workspaceClient, ttl);
+		return (observer == LakebaseObserver.NONE) ? source : new ObservedCredentialSource(source, target, observer);
+	}
+
+	private static LakebaseCredentialSource unobserved(LakebaseTarget target, Supplier<WorkspaceClient> workspaceClient,
+			Duration ttl) {
+		if (target.flavour() == LakebaseTarget.Flavour.PROVISIONED) {
+			return new ProvisionedCredentialSource(workspaceClient, target.name());
+		}
+		if (target.isBranch()) {
+			BranchEndpoints endpoints = new BranchEndpoints(workspaceClient, target);
+			return new AutoscalingCredentialSource(workspaceClient, target.name(), endpoints::credentialEndpoint, ttl);
+		}
+		return new AutoscalingCredentialSource(workspaceClient, target.name(), ttl);
 	}
 
 }

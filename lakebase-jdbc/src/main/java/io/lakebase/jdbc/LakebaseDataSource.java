@@ -119,6 +119,8 @@ public final class LakebaseDataSource extends HikariDataSource {
 		private Consumer<HikariConfig> pool = (config) -> {
 		};
 
+		private LakebaseObserver observer = LakebaseObserver.NONE;
+
 		private Builder() {
 		}
 
@@ -129,6 +131,18 @@ public final class LakebaseDataSource extends HikariDataSource {
 		 */
 		public Builder endpoint(String name) {
 			this.target = LakebaseTarget.endpoint(name);
+			return this;
+		}
+
+		/**
+		 * Connects to a branch of an Autoscaling project: its read-write endpoint, looked up at the
+		 * first connection.
+		 * @param project the project id
+		 * @param branch the branch id
+		 * @return this
+		 */
+		public Builder branch(String project, String branch) {
+			this.target = LakebaseTarget.branch(project, branch);
 			return this;
 		}
 
@@ -207,6 +221,17 @@ public final class LakebaseDataSource extends HikariDataSource {
 		}
 
 		/**
+		 * Tells an observer about each credential fetch, lookup and login, such as
+		 * {@link io.lakebase.jdbc.observation.LakebaseObservations} for Micrometer.
+		 * @param observer the observer
+		 * @return this
+		 */
+		public Builder observer(LakebaseObserver observer) {
+			this.observer = Objects.requireNonNull(observer, "observer");
+			return this;
+		}
+
+		/**
 		 * Validates the settings and builds the data source, without a network call.
 		 * @return the data source, its pool not started
 		 * @throws LakebaseConfigurationException when a setting cannot work
@@ -215,16 +240,17 @@ public final class LakebaseDataSource extends HikariDataSource {
 			LakebaseTarget target = this.target;
 			if (target == null) {
 				throw new LakebaseConfigurationException("endpoint", null, "Neither an endpoint nor an instance is set",
-						"Call endpoint(\"projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id>\") or instance(name).");
+						"Call endpoint(\"projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id>\"), "
+								+ "branch(project, branch) or instance(name).");
 			}
 			LakebaseConnectionSettings.Builder settings = LakebaseConnectionSettings.builder(target);
 			this.settings.accept(settings);
 			Supplier<WorkspaceClient> client = workspaceClient(target);
 			LakebaseCredentialCache.Builder credentials = LakebaseCredentialCache
-				.builder(LakebaseCredentialSource.forTarget(target, client, this.credentialTtl));
+				.builder(LakebaseCredentialSource.forTarget(target, client, this.credentialTtl, this.observer));
 			this.credentials.accept(credentials);
 			LakebaseLoginDataSource logins = new LakebaseLoginDataSource(
-					new LakebaseResolver(settings.build(), client), credentials.build());
+					new LakebaseResolver(settings.build(), client, this.observer), credentials.build());
 			LakebaseDataSource dataSource = new LakebaseDataSource(logins);
 			dataSource.setPoolName("lakebase");
 			dataSource.setMaxLifetime(DEFAULT_MAX_LIFETIME.toMillis());

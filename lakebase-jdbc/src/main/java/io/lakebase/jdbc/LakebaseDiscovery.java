@@ -42,9 +42,12 @@ final class LakebaseDiscovery {
 
 	private final LakebaseTarget target;
 
+	private final @Nullable BranchEndpoints branchEndpoints;
+
 	LakebaseDiscovery(Supplier<WorkspaceClient> workspaceClient, LakebaseTarget target) {
 		this.workspaceClient = workspaceClient;
 		this.target = target;
+		this.branchEndpoints = target.isBranch() ? new BranchEndpoints(workspaceClient, target) : null;
 	}
 
 	/**
@@ -55,7 +58,8 @@ final class LakebaseDiscovery {
 	LakebaseConnectionInfo resolve(LakebaseConnectionSettings settings) {
 		// A workspace client of the application's own too: before any authenticated call.
 		WorkspaceUrls.requireSecure(this.workspaceClient.get().config());
-		String host = (settings.host() != null) ? settings.host() : lookUp().host(settings.readOnly());
+		String host = (settings.host() != null) ? settings.host()
+				: lookUp(settings.readOnly()).host(settings.readOnly(), settings.pooled());
 		if (!HostNames.isValid(host)) {
 			throw workspaceFailure("The workspace reported '" + host + "' as the host of " + this.target
 					+ ", which is not a host name or IP address", null);
@@ -77,7 +81,7 @@ final class LakebaseDiscovery {
 	void explainRefusedHost(String configuredHost) {
 		Found found;
 		try {
-			found = lookUp();
+			found = lookUp(false);
 		}
 		catch (LakebaseWorkspaceException ex) {
 			logger.debug("Could not look up {} to explain a refused login: {}", this.target, ex.getMessage());
@@ -86,23 +90,30 @@ final class LakebaseDiscovery {
 		if (found.pooledHosts().contains(configuredHost.toLowerCase(Locale.ROOT))) {
 			throw new LakebaseConfigurationException("host", configuredHost,
 					"The host '" + configuredHost + "' is the pooled (PgBouncer) host of " + this.target
-							+ ", which does not accept OAuth database credentials",
-					"Remove it so that the direct host (" + found.host() + ") is used, or set it to that host. "
-							+ "The connection pool already pools connections.");
+							+ ", and it refused the login",
+					"Remove it so that the direct host (" + found.host() + ") is used. To go through the pooler, "
+							+ "remove the host and set pooled=true instead (lakebase.pooled), which also turns off "
+							+ "what its transaction mode cannot keep (server-side prepared statements).");
 		}
 	}
 
-	private Found lookUp() {
-		return (this.target.flavour() == LakebaseTarget.Flavour.AUTOSCALING) ? lookUpEndpoint() : lookUpInstance();
+	private Found lookUp(boolean readOnly) {
+		if (this.target.flavour() == LakebaseTarget.Flavour.PROVISIONED) {
+			return lookUpInstance();
+		}
+		if (this.branchEndpoints != null) {
+			return describe(this.branchEndpoints.find(readOnly));
+		}
+		String name = this.target.name();
+		return describe(call("look up the endpoint '" + name + "'",
+				() -> this.workspaceClient.get().postgres().getEndpoint(name)));
 	}
 
-	private Found lookUpEndpoint() {
-		String name = this.target.name();
-		Endpoint endpoint = call("look up the endpoint '" + name + "'",
-				() -> this.workspaceClient.get().postgres().getEndpoint(name));
+	private Found describe(Endpoint endpoint) {
+		String name = endpoint.getName();
 		EndpointStatus status = endpoint.getStatus();
 		if (status != null && Boolean.TRUE.equals(status.getDisabled())) {
-			throw new LakebaseConfigurationException("endpoint", name,
+			throw new LakebaseConfigurationException(this.target.kind(), this.target.name(),
 					"The endpoint '" + name + "' is disabled: it refuses connections",
 					"Enable the compute in the Lakebase App (your project > branch > Computes > Edit > enable), "
 							+ "or use an enabled endpoint.");
@@ -120,13 +131,21 @@ final class LakebaseDiscovery {
 		// secondaries have a host of their own.
 		boolean replica = status.getEndpointType() == EndpointType.ENDPOINT_TYPE_READ_ONLY;
 		String readOnlyHost = replica ? hosts.getHost() : hosts.getReadOnlyHost();
+		String pooledHost = replica ? hosts.getReadOnlyPooledHost() : hosts.getReadWritePooledHost();
+		String readOnlyPooledHost = hosts.getReadOnlyPooledHost();
 		Supplier<LakebaseConfigurationException> noReadOnlyHost = () -> new LakebaseConfigurationException(
 				"read-only.enabled", "true",
 				"The endpoint '" + name + "' has no read-only host: it is neither a read replica nor a "
 						+ "high-availability endpoint with readable secondaries",
 				"Set the read replica endpoint (projects/<p>/branches/<b>/endpoints/<replica>) instead, or enable "
 						+ "readable secondaries on this endpoint (high availability, scale to zero off).");
-		return new Found(hosts.getHost(), hasText(readOnlyHost) ? readOnlyHost : null, noReadOnlyHost, pooled);
+		Supplier<LakebaseConfigurationException> noPooledHost = () -> new LakebaseConfigurationException("pooled",
+				"true", "The endpoint '" + name + "' reports no pooled (PgBouncer) host",
+				"Remove pooled=true (lakebase.pooled) to connect to the endpoint's own host; the connection pool "
+						+ "pools connections already.");
+		return new Found(hosts.getHost(), hasText(readOnlyHost) ? readOnlyHost : null, noReadOnlyHost, pooled,
+				hasText(pooledHost) ? pooledHost : null, hasText(readOnlyPooledHost) ? readOnlyPooledHost : null,
+				noPooledHost);
 	}
 
 	private Found lookUpInstance() {
@@ -146,7 +165,10 @@ final class LakebaseDiscovery {
 				"read-only.enabled", "true", "The database instance '" + name + "' reports no read-only DNS name",
 				"Enable readable secondaries on the instance, or set the read-only host explicitly.");
 		String readOnlyHost = hasText(instance.getReadOnlyDns()) ? instance.getReadOnlyDns() : null;
-		return new Found(instance.getReadWriteDns(), readOnlyHost, noReadOnlyHost, Set.of());
+		// Settings refuse pooled=true for an instance: its description names no pooled host.
+		return new Found(instance.getReadWriteDns(), readOnlyHost, noReadOnlyHost, Set.of(), null, null,
+				() -> new LakebaseConfigurationException("pooled", "true",
+						"A Provisioned database instance reports no pooled host", "Remove pooled=true."));
 	}
 
 	/**
@@ -241,7 +263,22 @@ final class LakebaseDiscovery {
 	}
 
 	private record Found(String host, @Nullable String readOnlyHost,
-			Supplier<LakebaseConfigurationException> noReadOnlyHost, Set<String> pooledHosts) {
+			Supplier<LakebaseConfigurationException> noReadOnlyHost, Set<String> pooledHosts,
+			@Nullable String pooledHost, @Nullable String readOnlyPooledHost,
+			Supplier<LakebaseConfigurationException> noPooledHost) {
+
+		String host(boolean readOnly, boolean pooled) {
+			String direct = host(readOnly);
+			if (!pooled) {
+				return direct;
+			}
+			// A replica's pooled host is its own; readable secondaries have theirs.
+			String pooledHost = (readOnly && !direct.equals(this.host)) ? this.readOnlyPooledHost : this.pooledHost;
+			if (pooledHost == null) {
+				throw this.noPooledHost.get();
+			}
+			return pooledHost;
+		}
 
 		String host(boolean readOnly) {
 			if (!readOnly) {

@@ -23,8 +23,8 @@ public record LakebaseHealth(boolean up, @Nullable String error, LakebaseTarget 
 
 	/**
 	 * Returns the details a health endpoint shows, in a stable order: {@code flavour},
-	 * {@code endpoint} or {@code instance}, then (once resolved) {@code host}, {@code database} and
-	 * {@code username}, then {@code credential} ({@code expiresAt}, {@code expiresIn},
+	 * {@code endpoint}, {@code branch} or {@code instance}, then (once resolved) {@code host},
+	 * {@code database}, {@code username} and, through the pooler, {@code pooled}, then {@code credential} ({@code expiresAt}, {@code expiresIn},
 	 * {@code lastRefresh}, {@code lastRefreshError}), {@code lastLogin} ({@code outcome}, {@code at},
 	 * {@code sqlState}, {@code error}) and, when down, {@code error}. Absent values are left out.
 	 * @return the details, never a secret
@@ -37,6 +37,9 @@ public record LakebaseHealth(boolean up, @Nullable String error, LakebaseTarget 
 			details.put("host", this.connection.host());
 			details.put("database", this.connection.database());
 			details.put("username", this.connection.username());
+			if (this.connection.settings().pooled()) {
+				details.put("pooled", true);
+			}
 		}
 		Map<String, Object> credential = new LinkedHashMap<>();
 		putIfPresent(credential, "expiresAt", this.credential.expiresAt());

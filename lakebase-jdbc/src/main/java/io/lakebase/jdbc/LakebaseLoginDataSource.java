@@ -202,7 +202,8 @@ public final class LakebaseLoginDataSource implements DataSource, LakebaseLogins
 			properties.setProperty("loginTimeout", Integer.toString(this.loginTimeoutSeconds));
 		}
 		String url = connection.jdbcUrl();
-		Connection opened = DRIVER.connect(url, properties);
+		Connection opened = this.resolver.observer()
+			.observe(LakebaseObserver.Step.LOGIN, connection.target(), () -> DRIVER.connect(url, properties));
 		if (opened == null) {
 			throw new SQLException("PgJDBC does not accept the URL " + url, "08001");
 		}

@@ -38,6 +38,8 @@ public final class LakebaseResolver implements AutoCloseable {
 
 	private final LongSupplier nanoClock;
 
+	private final LakebaseObserver observer;
+
 	private final AtomicReference<State> state = new AtomicReference<>(State.NOT_STARTED);
 
 	private volatile boolean closed;
@@ -48,7 +50,19 @@ public final class LakebaseResolver implements AutoCloseable {
 	 * @param workspaceClient the workspace client, asked for on the first lookup
 	 */
 	public LakebaseResolver(LakebaseConnectionSettings settings, Supplier<WorkspaceClient> workspaceClient) {
-		this(settings, new LakebaseDiscovery(workspaceClient, settings.target()), System::nanoTime);
+		this(settings, workspaceClient, LakebaseObserver.NONE);
+	}
+
+	/**
+	 * Creates a resolver whose lookups, and the logins of the login data sources on it, an
+	 * observer is told about. No network call is made until a caller resolves.
+	 * @param settings the settings to resolve
+	 * @param workspaceClient the workspace client, asked for on the first lookup
+	 * @param observer told about each lookup and login
+	 */
+	public LakebaseResolver(LakebaseConnectionSettings settings, Supplier<WorkspaceClient> workspaceClient,
+			LakebaseObserver observer) {
+		this(settings, new LakebaseDiscovery(workspaceClient, settings.target()), System::nanoTime, observer);
 	}
 
 	/**
@@ -62,9 +76,23 @@ public final class LakebaseResolver implements AutoCloseable {
 	}
 
 	LakebaseResolver(LakebaseConnectionSettings settings, LakebaseDiscovery discovery, LongSupplier nanoClock) {
+		this(settings, discovery, nanoClock, LakebaseObserver.NONE);
+	}
+
+	LakebaseResolver(LakebaseConnectionSettings settings, LakebaseDiscovery discovery, LongSupplier nanoClock,
+			LakebaseObserver observer) {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.discovery = discovery;
 		this.nanoClock = nanoClock;
+		this.observer = Objects.requireNonNull(observer, "observer");
+	}
+
+	/**
+	 * Returns what is told about this resolver's lookups and the logins on it.
+	 * @return the observer
+	 */
+	public LakebaseObserver observer() {
+		return this.observer;
 	}
 
 	/**
@@ -215,7 +243,8 @@ public final class LakebaseResolver implements AutoCloseable {
 		LakebaseConnectionInfo resolved = null;
 		RuntimeException failure;
 		try {
-			resolved = this.discovery.resolve(this.settings);
+			resolved = this.observer.observe(LakebaseObserver.Step.LOOKUP, target(),
+					() -> this.discovery.resolve(this.settings));
 			failure = null;
 		}
 		catch (RuntimeException ex) {

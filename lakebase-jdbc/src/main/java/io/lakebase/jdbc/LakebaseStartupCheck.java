@@ -22,6 +22,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class LakebaseStartupCheck {
 
+	/**
+	 * Says, when the pooler refused a login, that it may not accept OAuth roles: Lakebase's
+	 * documentation of that has differed between editions.
+	 */
+	private static void explainRefusedPooler(LakebaseConnectionInfo connection, SQLException refusal) {
+		String state = refusal.getSQLState();
+		if (!connection.settings().pooled() || state == null || !state.startsWith("28")) {
+			return;
+		}
+		throw new LakebaseConfigurationException("pooled", "true", "The pooled (PgBouncer) host " + connection.host()
+				+ " of " + connection.target() + " refused the login of role '" + connection.username() + "' (SQLSTATE "
+				+ state + ": " + refusal.getMessage() + ")", "Remove pooled=true (lakebase.pooled) to connect to the "
+						+ "compute itself. If that login works, this workspace's pooler does not accept OAuth roles yet.");
+	}
+
 	private static final Logger logger = LoggerFactory.getLogger(LakebaseStartupCheck.class);
 
 	static final Duration MIN_RETRY_DELAY = Duration.ofSeconds(1);
@@ -99,6 +114,7 @@ public final class LakebaseStartupCheck {
 		}
 		catch (SQLException ex) {
 			resolver.explainRefusedHost(EXPLANATION_TIMEOUT);
+			explainRefusedPooler(connection, ex);
 			throw new LakebaseConnectionException(connection, ex);
 		}
 	}

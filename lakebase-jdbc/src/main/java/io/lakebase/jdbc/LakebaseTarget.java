@@ -4,12 +4,15 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * What to connect to: an Autoscaling compute endpoint or a Provisioned database instance.
+ * What to connect to: an Autoscaling compute endpoint, an Autoscaling branch (whose endpoints are
+ * looked up), or a Provisioned database instance.
  *
  * @param flavour the Lakebase flavour
- * @param name the endpoint name ({@code projects/<p>/branches/<b>/endpoints/<e>}) or the instance
- * name
+ * @param name the endpoint name ({@code projects/<p>/branches/<b>/endpoints/<e>}), the branch name
+ * ({@code projects/<p>/branches/<b>}) or the instance name
  * @since 0.1.0
  */
 public record LakebaseTarget(Flavour flavour, String name) {
@@ -22,7 +25,9 @@ public record LakebaseTarget(Flavour flavour, String name) {
 	private static final Pattern ENDPOINT_NAME = Pattern
 		.compile("projects/" + ID + "/branches/" + ID + "/endpoints/" + ID);
 
-	private static final Pattern INSTANCE_NAME = Pattern.compile(ID);
+	private static final Pattern ID_PATTERN = Pattern.compile(ID);
+
+	private static final Pattern INSTANCE_NAME = ID_PATTERN;
 
 	public LakebaseTarget {
 		Objects.requireNonNull(flavour, "flavour");
@@ -49,6 +54,40 @@ public record LakebaseTarget(Flavour flavour, String name) {
 	}
 
 	/**
+	 * An Autoscaling branch, addressed by project and branch as Databricks' Python helper does: its
+	 * read-write endpoint (or, for read-only connections, a read-only one) is looked up once, at the
+	 * first connection.
+	 * @param project the project id, such as {@code my-project}
+	 * @param branch the branch id, such as {@code production}
+	 * @return the target
+	 * @throws LakebaseConfigurationException when an id is not a plain resource id
+	 */
+	public static LakebaseTarget branch(String project, String branch) {
+		String projectId = id("project", project, "my-project", "list-projects");
+		String branchId = id("branch", branch, "production", "list-branches projects/" + projectId);
+		return new LakebaseTarget(Flavour.AUTOSCALING, "projects/" + projectId + "/branches/" + branchId);
+	}
+
+	private static String id(String setting, @Nullable String value, String example, String listCommand) {
+		String trimmed = (value != null) ? value.trim() : "";
+		if (!ID_PATTERN.matcher(trimmed).matches()) {
+			throw new LakebaseConfigurationException(setting, value, "The " + setting + " id '" + value
+					+ "' is not a plain id (letters, digits, hyphens and underscores)",
+					"Use the " + setting + "'s id alone, such as " + example + ", not its full name "
+							+ "('databricks postgres " + listCommand + "' lists them).");
+		}
+		return trimmed;
+	}
+
+	/**
+	 * Returns whether this target names a branch, whose endpoints are looked up.
+	 * @return {@code true} for {@link #branch(String, String)}
+	 */
+	public boolean isBranch() {
+		return this.flavour == Flavour.AUTOSCALING && !this.name.contains("/endpoints/");
+	}
+
+	/**
 	 * A Provisioned database instance.
 	 * @param name the instance name
 	 * @return the target
@@ -69,10 +108,13 @@ public record LakebaseTarget(Flavour flavour, String name) {
 	/**
 	 * Returns what this target is called, as in the Spring Boot property, health details and
 	 * metric tags.
-	 * @return {@code endpoint} or {@code instance}
+	 * @return {@code endpoint}, {@code branch} or {@code instance}
 	 */
 	public String kind() {
-		return (this.flavour == Flavour.AUTOSCALING) ? "endpoint" : "instance";
+		if (this.flavour == Flavour.PROVISIONED) {
+			return "instance";
+		}
+		return isBranch() ? "branch" : "endpoint";
 	}
 
 	@Override

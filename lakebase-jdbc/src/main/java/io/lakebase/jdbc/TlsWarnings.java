@@ -32,4 +32,17 @@ final class TlsWarnings {
 				+ "sslMode and sslRootCert).", host);
 	}
 
+	/**
+	 * Says once per host that connections to it are encrypted but the server is not verified.
+	 * @param host the host
+	 * @param fix what to set to verify it
+	 */
+	static void warnIfUnverified(String host, String fix) {
+		if (HostNames.isLoopback(host) || !warned.add(host)) {
+			return;
+		}
+		logger.warn("Lakebase connections to {} are encrypted, but the server's certificate is not verified, so a "
+				+ "man in the middle could read the database credential. To verify it, set {}.", host, fix);
+	}
+
 }

@@ -13,8 +13,13 @@ import java.util.regex.Pattern;
  */
 public record Endpoint(String name, boolean readOnly, boolean disabled, boolean highAvailability) {
 
-	private static final Pattern NAME = Pattern
-		.compile("projects/[a-z0-9][a-z0-9-]*/branches/[a-z0-9][a-z0-9-]*/endpoints/[a-z0-9][a-z0-9-]*");
+	// One id of a resource name: a project's, a branch's or an endpoint's.
+	private static final String ID = "[a-z0-9][a-z0-9-]*";
+
+	/** The name of a branch, {@code projects/<p>/branches/<b>}. */
+	static final Pattern BRANCH_NAME = Pattern.compile("projects/" + ID + "/branches/" + ID);
+
+	private static final Pattern NAME = Pattern.compile(BRANCH_NAME.pattern() + "/endpoints/" + ID);
 
 	public Endpoint {
 		if (name == null || !NAME.matcher(name).matches()) {
@@ -73,6 +78,7 @@ public record Endpoint(String name, boolean readOnly, boolean disabled, boolean 
 		return new Endpoint(this.name, this.readOnly, this.disabled, true);
 	}
 
+	// The branch the endpoint belongs to.
 	String parent() {
 		return this.name.substring(0, this.name.lastIndexOf("/endpoints/"));
 	}

@@ -23,11 +23,18 @@ import org.jspecify.annotations.Nullable;
  * is read-write (it reaches the same database anyway); otherwise, and for every further instance,
  * an instance gets the next address;</li>
  * <li>then the read-only hosts: each high-availability endpoint's {@code read_only_host}, then each
- * instance's {@code read_only_dns}, each the next address.</li>
+ * instance's {@code read_only_dns}, each the next address;</li>
+ * <li>last, only with the emulated connection pooler, the pooled hosts: for each endpoint in
+ * builder order, the pooled host of its host ({@code read_write_pooled_host}, or a read replica's
+ * {@code read_only_pooled_host}), then, for a high-availability endpoint, the pooled host of its
+ * {@code read_only_host} ({@code read_only_pooled_host}), each the next address. Assigned after
+ * every other host, they leave the addresses of a Lakebase without the pooler as they were.</li>
  * </ol>
- * Sessions on the address of a read-only endpoint or of a read-only host are read-only. An address
- * that cannot be bound (macOS has only {@value #PRIMARY} unless aliased) is replaced by
- * {@value #PRIMARY}: the computes it served then behave like the one at {@value #PRIMARY}.
+ * Sessions on the address of a read-only endpoint or of a read-only host, or on a pooled host of
+ * one, are read-only. Sessions on a pooled host are pooled: they reach the same database as the
+ * host it pools, and refuse what a pooler in transaction mode cannot do. An address that cannot be
+ * bound (macOS has only {@value #PRIMARY} unless aliased) is replaced by {@value #PRIMARY}: the
+ * computes it served then behave like the one at {@value #PRIMARY}.
  */
 final class Hosts {
 
@@ -40,17 +47,28 @@ final class Hosts {
 
 	private final Map<String, String> readOnlyHostByCompute;
 
+	private final Map<String, String> pooledHostByEndpoint;
+
+	private final Map<String, String> readOnlyPooledHostByEndpoint;
+
 	private final Set<String> readOnlyAddresses;
+
+	private final Set<String> pooledAddresses;
 
 	private final List<String> addresses;
 
 	private final @Nullable String sharingWarning;
 
 	private Hosts(Map<String, String> hostByCompute, Map<String, String> readOnlyHostByCompute,
-			Set<String> readOnlyAddresses, List<String> addresses, @Nullable String sharingWarning) {
+			Map<String, String> pooledHostByEndpoint, Map<String, String> readOnlyPooledHostByEndpoint,
+			Set<String> readOnlyAddresses, Set<String> pooledAddresses, List<String> addresses,
+			@Nullable String sharingWarning) {
 		this.hostByCompute = hostByCompute;
 		this.readOnlyHostByCompute = readOnlyHostByCompute;
+		this.pooledHostByEndpoint = pooledHostByEndpoint;
+		this.readOnlyPooledHostByEndpoint = readOnlyPooledHostByEndpoint;
 		this.readOnlyAddresses = readOnlyAddresses;
+		this.pooledAddresses = pooledAddresses;
 		this.addresses = addresses;
 		this.sharingWarning = sharingWarning;
 	}
@@ -59,13 +77,18 @@ final class Hosts {
 	 * Assigns the hosts of the computes.
 	 * @param endpoints the endpoints, in builder order
 	 * @param instances the instances, in builder order
+	 * @param pooler whether every endpoint gets pooled hosts
 	 * @param bindable whether an address other than {@value #PRIMARY} can be bound on this machine
 	 * @return the hosts
 	 */
-	static Hosts assign(List<Endpoint> endpoints, List<Instance> instances, Predicate<String> bindable) {
+	static Hosts assign(List<Endpoint> endpoints, List<Instance> instances, boolean pooler,
+			Predicate<String> bindable) {
 		Map<String, String> hosts = new LinkedHashMap<>();
 		Map<String, String> readOnlyHosts = new LinkedHashMap<>();
+		Map<String, String> pooledHosts = new LinkedHashMap<>();
+		Map<String, String> readOnlyPooledHosts = new LinkedHashMap<>();
 		Set<String> readOnlyAddresses = new LinkedHashSet<>();
+		Set<String> pooledAddresses = new LinkedHashSet<>();
 		// What each address serves, to name the computes that fall back in the warning.
 		Map<String, String> servedBy = new LinkedHashMap<>();
 		int next = 2;
@@ -99,6 +122,24 @@ final class Hosts {
 			servedBy.put(address, "the read_only_dns of instance " + instance.name());
 			readOnlyAddresses.add(address);
 		}
+		if (pooler) {
+			for (Endpoint endpoint : endpoints) {
+				String address = address(next++);
+				pooledHosts.put(endpoint.name(), address);
+				servedBy.put(address, "the pooled host of endpoint " + endpoint.name());
+				pooledAddresses.add(address);
+				if (endpoint.readOnly()) {
+					readOnlyAddresses.add(address);
+				}
+				if (endpoint.highAvailability()) {
+					String readOnlyAddress = address(next++);
+					readOnlyPooledHosts.put(endpoint.name(), readOnlyAddress);
+					servedBy.put(readOnlyAddress, "the read_only_pooled_host of endpoint " + endpoint.name());
+					pooledAddresses.add(readOnlyAddress);
+					readOnlyAddresses.add(readOnlyAddress);
+				}
+			}
+		}
 		List<String> unbindable = servedBy.keySet()
 			.stream()
 			.filter((address) -> !address.equals(PRIMARY) && !bindable.test(address))
@@ -106,14 +147,18 @@ final class Hosts {
 		if (!unbindable.isEmpty()) {
 			hosts.replaceAll((compute, address) -> unbindable.contains(address) ? PRIMARY : address);
 			readOnlyHosts.replaceAll((compute, address) -> unbindable.contains(address) ? PRIMARY : address);
+			pooledHosts.replaceAll((endpoint, address) -> unbindable.contains(address) ? PRIMARY : address);
+			readOnlyPooledHosts.replaceAll((endpoint, address) -> unbindable.contains(address) ? PRIMARY : address);
 			readOnlyAddresses.removeAll(unbindable);
+			pooledAddresses.removeAll(unbindable);
 		}
+		// In the order assigned.
 		Set<String> addresses = new LinkedHashSet<>();
 		addresses.add(PRIMARY);
-		addresses.addAll(hosts.values());
-		addresses.addAll(readOnlyHosts.values());
-		return new Hosts(hosts, readOnlyHosts, readOnlyAddresses, new ArrayList<>(addresses),
-				unbindable.isEmpty() ? null : sharingWarning(unbindable, servedBy));
+		addresses.addAll(servedBy.keySet());
+		addresses.removeAll(unbindable);
+		return new Hosts(hosts, readOnlyHosts, pooledHosts, readOnlyPooledHosts, readOnlyAddresses, pooledAddresses,
+				new ArrayList<>(addresses), unbindable.isEmpty() ? null : sharingWarning(unbindable, servedBy));
 	}
 
 	private static String sharingWarning(List<String> unbindable, Map<String, String> servedBy) {
@@ -123,8 +168,9 @@ final class Hosts {
 			.collect(Collectors.joining("; "));
 		return "The loopback address" + ((unbindable.size() > 1) ? "es " : " ") + String.join(", ", unbindable)
 				+ " cannot be bound here, so " + computes + " share" + ((unbindable.size() > 1) ? " " : "s ") + PRIMARY
-				+ " and behave like the compute there (no read-only standby). To give each compute a host of its own"
-				+ " (on macOS), alias the address" + ((unbindable.size() > 1) ? "es" : "") + " and restart: " + aliases;
+				+ " and behave like the compute there (no read-only standby, no pooler). To give each compute a host"
+				+ " of its own (on macOS), alias the address" + ((unbindable.size() > 1) ? "es" : "") + " and restart: "
+				+ aliases;
 	}
 
 	// The n-th address of 127.0.0.0/8, counting 127.0.0.1 as the first.
@@ -157,12 +203,43 @@ final class Hosts {
 	}
 
 	/**
+	 * Returns the pooled host of an endpoint's host: its {@code read_write_pooled_host}, or a read
+	 * replica's {@code read_only_pooled_host}.
+	 * @param endpoint the endpoint name
+	 * @return the address, or empty without the emulated pooler or for an unknown name
+	 */
+	Optional<String> pooledHost(String endpoint) {
+		return Optional.ofNullable(this.pooledHostByEndpoint.get(endpoint));
+	}
+
+	/**
+	 * Returns the pooled host of a high-availability endpoint's read-only host: its
+	 * {@code read_only_pooled_host}.
+	 * @param endpoint the endpoint name
+	 * @return the address, or empty without the emulated pooler or for an endpoint without high
+	 * availability
+	 */
+	Optional<String> readOnlyPooledHost(String endpoint) {
+		return Optional.ofNullable(this.readOnlyPooledHostByEndpoint.get(endpoint));
+	}
+
+	/**
 	 * Returns whether sessions on an address refuse writes, as on a hot standby.
 	 * @param address the local address a client connected to
-	 * @return whether the address belongs to a read-only endpoint or is a read-only host
+	 * @return whether the address belongs to a read-only endpoint or is a read-only host, or is the
+	 * pooled host of one
 	 */
 	boolean isReadOnly(String address) {
 		return this.readOnlyAddresses.contains(address);
+	}
+
+	/**
+	 * Returns whether sessions on an address go through the emulated connection pooler.
+	 * @param address the local address a client connected to
+	 * @return whether the address is a pooled host
+	 */
+	boolean isPooled(String address) {
+		return this.pooledAddresses.contains(address);
 	}
 
 	/**

@@ -15,10 +15,12 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -39,7 +41,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * several loopback addresses (see {@link #host(String)}), and all of them reach the one database.
  * Sessions on a read-only host (a read replica's, a high-availability endpoint's
  * {@code read_only_host}, an instance's {@code read_only_dns}) behave like a hot standby: writes
- * fail with {@code 25006}.
+ * fail with {@code 25006}. Endpoints may be in several branches and projects; they still share the
+ * one database. With {@link Builder#pooler(boolean)}, each endpoint also has pooled hosts, where
+ * the front behaves like Lakebase's connection pooler in transaction mode.
  */
 public final class LocalLakebase implements AutoCloseable {
 
@@ -103,7 +107,7 @@ public final class LocalLakebase implements AutoCloseable {
 	private LocalLakebase(Builder builder) throws IOException {
 		this.workDirectory = createWorkDirectory();
 		this.database = builder.database;
-		this.hosts = Hosts.assign(builder.endpoints(), builder.instances(), builder.bindable);
+		this.hosts = Hosts.assign(builder.endpoints(), builder.instances(), builder.pooler, builder.bindable);
 		this.hosts.sharingWarning().ifPresent(logger::warn);
 		LoginFront[] frontHolder = new LoginFront[1];
 		DatabaseServer[] backendHolder = new DatabaseServer[1];
@@ -112,8 +116,9 @@ public final class LocalLakebase implements AutoCloseable {
 			backendHolder[0].restart();
 		}, (host) -> frontHolder[0].closeSessions(host), this.hosts::serves);
 		try {
-			this.workspace = new Workspace(builder.identities(), builder.endpoints(), builder.instances(),
-					builder.tokenLifetime, ACCESS_TOKEN_LIFETIME, "http://" + HOST, Clock.systemUTC());
+			this.workspace = new Workspace(builder.identities(), builder.branches(), builder.endpoints(),
+					builder.instances(), builder.tokenLifetime, ACCESS_TOKEN_LIFETIME, "http://" + HOST,
+					Clock.systemUTC());
 			if (builder.federationIssuer != null) {
 				this.workspace.trustFederatedIssuer(builder.federationIssuer, builder.federationAudience);
 			}
@@ -194,7 +199,10 @@ public final class LocalLakebase implements AutoCloseable {
 	 * <li>the first instance shares {@code 127.0.0.1} when there is no endpoint or the first
 	 * endpoint is read-write (all computes reach one database anyway); otherwise, and for every
 	 * further instance, an instance gets the next address;</li>
-	 * <li>then the read-only hosts of {@link #readOnlyHost(String)} get the next addresses.</li>
+	 * <li>then the read-only hosts of {@link #readOnlyHost(String)} get the next addresses;</li>
+	 * <li>last, with {@link Builder#pooler(boolean)}, the pooled hosts: each endpoint's
+	 * {@link #pooledHost(String)}, followed by its {@link #readOnlyPooledHost(String)} if it has
+	 * one.</li>
 	 * </ul>
 	 * Where an address cannot be bound (macOS has only {@code 127.0.0.1} unless aliased with
 	 * {@code sudo ifconfig lo0 alias 127.0.0.2}), its compute gets {@code 127.0.0.1} instead, with
@@ -226,6 +234,45 @@ public final class LocalLakebase implements AutoCloseable {
 	public Optional<String> readOnlyHost(String endpointOrInstanceName) {
 		host(endpointOrInstanceName);
 		return this.hosts.readOnlyHost(endpointOrInstanceName);
+	}
+
+	/**
+	 * Returns the pooled host of an endpoint's host, as the endpoint API reports it: a read-write
+	 * endpoint's {@code status.hosts.read_write_pooled_host}, or a read replica's
+	 * {@code read_only_pooled_host}. It reaches the endpoint's database through the emulated pooler,
+	 * which like PgBouncer in transaction mode keeps no prepared statement: a Parse that names one
+	 * (PgJDBC's server-side prepared statements, after {@code prepareThreshold} executions) fails
+	 * with {@code 26000}, so clients must use {@code prepareThreshold=0}. Pooled hosts are the
+	 * loopback addresses after all others (see {@link #host(String)}); where one cannot be bound,
+	 * it is {@code 127.0.0.1}, with no pooler behaviour.
+	 * @param endpointName the endpoint name
+	 * @return the address, or empty without {@link Builder#pooler(boolean)} (the API then reports
+	 * a name that never resolves)
+	 * @throws IllegalArgumentException if there is no such endpoint
+	 */
+	public Optional<String> pooledHost(String endpointName) {
+		requireEndpoint(endpointName);
+		return this.hosts.pooledHost(endpointName);
+	}
+
+	/**
+	 * Returns the pooled host of a high-availability endpoint's read-only host, as the endpoint API
+	 * reports it ({@code status.hosts.read_only_pooled_host}): read-only and pooled, as
+	 * {@link #readOnlyHost(String)} and {@link #pooledHost(String)} describe.
+	 * @param endpointName the endpoint name
+	 * @return the address, or empty without {@link Builder#pooler(boolean)} or for an endpoint
+	 * without high availability
+	 * @throws IllegalArgumentException if there is no such endpoint
+	 */
+	public Optional<String> readOnlyPooledHost(String endpointName) {
+		requireEndpoint(endpointName);
+		return this.hosts.readOnlyPooledHost(endpointName);
+	}
+
+	private void requireEndpoint(String name) {
+		if (this.workspace.endpoint(name) == null) {
+			throw new IllegalArgumentException("No endpoint named '" + name + "'");
+		}
 	}
 
 	/**
@@ -291,6 +338,16 @@ public final class LocalLakebase implements AutoCloseable {
 			throw new IllegalArgumentException("No identity named '" + name + "'");
 		}
 		return identity;
+	}
+
+	/**
+	 * Returns the branches of the emulated workspace: those of the endpoints and those added by
+	 * {@link Builder#branch(String)}, in builder order. The first branch of each project is its
+	 * default branch.
+	 * @return the branch names, {@code projects/<p>/branches/<b>}
+	 */
+	public List<String> branches() {
+		return this.workspace.branches();
 	}
 
 	/**
@@ -523,6 +580,9 @@ public final class LocalLakebase implements AutoCloseable {
 
 		private final List<Endpoint> endpoints = new ArrayList<>();
 
+		// Those of the endpoints and the declared ones, interleaved in builder order.
+		private final Set<String> branches = new LinkedHashSet<>();
+
 		private final List<Instance> instances = new ArrayList<>();
 
 		private Duration tokenLifetime = Duration.ofHours(1);
@@ -534,6 +594,8 @@ public final class LocalLakebase implements AutoCloseable {
 		private String database = DEFAULT_DATABASE;
 
 		private boolean plaintextAllowed = true;
+
+		private boolean pooler;
 
 		private Duration resumeDelay = Duration.ofMillis(500);
 
@@ -630,6 +692,7 @@ public final class LocalLakebase implements AutoCloseable {
 		 */
 		public Builder endpoint(Endpoint endpoint) {
 			this.endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+			this.branches.add(endpoint.parent());
 			return this;
 		}
 
@@ -640,6 +703,22 @@ public final class LocalLakebase implements AutoCloseable {
 		 */
 		public Builder endpoint(String name) {
 			return endpoint(Endpoint.of(name));
+		}
+
+		/**
+		 * Adds an Autoscaling branch without any endpoint, as a branch whose computes were deleted:
+		 * the API lists it ({@code GET .../branches}) and lists no endpoint in it. A branch with an
+		 * endpoint needs no declaring; a project exists when a branch of it does.
+		 * @param name {@code projects/<p>/branches/<b>}
+		 * @return this
+		 */
+		public Builder branch(String name) {
+			if (name == null || !Endpoint.BRANCH_NAME.matcher(name).matches()) {
+				throw new IllegalArgumentException(
+						"Branch name must look like projects/<p>/branches/<b>, got '" + name + "'");
+			}
+			this.branches.add(name);
+			return this;
 		}
 
 		/**
@@ -710,6 +789,21 @@ public final class LocalLakebase implements AutoCloseable {
 		}
 
 		/**
+		 * Sets whether Lakebase's built-in connection pooler is emulated (default {@code false}).
+		 * With it, every endpoint gets a pooled host of its own ({@link LocalLakebase#pooledHost(String)},
+		 * and a high-availability endpoint one for its read-only host too), reported by the endpoint
+		 * API; logins there take the same credentials, and sessions reach the same database but keep
+		 * no prepared statement, as PgBouncer in transaction mode. Without it, the API reports the
+		 * pooled hosts as a name that never resolves.
+		 * @param enabled whether to emulate the pooler
+		 * @return this
+		 */
+		public Builder pooler(boolean enabled) {
+			this.pooler = enabled;
+			return this;
+		}
+
+		/**
 		 * Sets how long the first login after a suspend waits for the compute (default 500 ms).
 		 * @param delay the resume delay
 		 * @return this
@@ -740,15 +834,26 @@ public final class LocalLakebase implements AutoCloseable {
 		}
 
 		List<Endpoint> endpoints() {
-			return (this.endpoints.isEmpty() && this.instances.isEmpty())
-					? List.of(Endpoint.of(DEFAULT_ENDPOINT).asHighAvailability(),
-							Endpoint.of(DEFAULT_READ_ONLY_ENDPOINT).asReadOnly())
-					: this.endpoints;
+			return usesDefaultComputes() ? List.of(Endpoint.of(DEFAULT_ENDPOINT).asHighAvailability(),
+					Endpoint.of(DEFAULT_READ_ONLY_ENDPOINT).asReadOnly()) : this.endpoints;
 		}
 
 		List<Instance> instances() {
-			return (this.endpoints.isEmpty() && this.instances.isEmpty()) ? List.of(Instance.of(DEFAULT_INSTANCE))
-					: this.instances;
+			return usesDefaultComputes() ? List.of(Instance.of(DEFAULT_INSTANCE)) : this.instances;
+		}
+
+		List<String> branches() {
+			Set<String> branches = new LinkedHashSet<>();
+			if (usesDefaultComputes()) {
+				endpoints().forEach((endpoint) -> branches.add(endpoint.parent()));
+			}
+			branches.addAll(this.branches);
+			return List.copyOf(branches);
+		}
+
+		// A branch alone does not replace the default computes: it has none.
+		private boolean usesDefaultComputes() {
+			return this.endpoints.isEmpty() && this.instances.isEmpty();
 		}
 
 		private static int requirePort(int port) {

@@ -1,7 +1,10 @@
 package io.lakebase.local;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +45,11 @@ import org.jspecify.annotations.Nullable;
  * off}, and it reads the primary's data at once, as all hosts share one database. Every session
  * has {@code lakebase_local.host} set to the host the client dialled, so that a test can tell
  * which compute served a statement.
+ * <p>
+ * Sessions on a pooled host behave like those of PgBouncer in transaction mode in the one way
+ * clients most often trip over: they keep no prepared statement, so a Parse that names one fails
+ * with {@code 26000}. Other session state (settings, advisory locks, SQL {@code PREPARE}) still
+ * lasts as long as the session, as each pooled session has a database session of its own.
  */
 final class LoginFront implements AutoCloseable {
 
@@ -59,6 +67,8 @@ final class LoginFront implements AutoCloseable {
 
 	// A free port on 127.0.0.1 can be taken on another loopback address: try a few free ports.
 	private static final int BIND_ATTEMPTS = 5;
+
+	private static final int RELAY_BUFFER_SIZE = 16 * 1024;
 
 	private final Workspace workspace;
 
@@ -428,12 +438,17 @@ final class LoginFront implements AutoCloseable {
 
 	private void relay(Session session, InputStream backendIn, OutputStream backendOut) {
 		session.relaying = true;
-		this.threads.execute(() -> pump(session, session.clientIn, backendOut));
+		if (this.hosts.isPooled(session.host)) {
+			this.threads.execute(() -> pumpPooled(session, session.clientIn, backendOut));
+		}
+		else {
+			this.threads.execute(() -> pump(session, session.clientIn, backendOut));
+		}
 		this.threads.execute(() -> pump(session, backendIn, session.clientOut));
 	}
 
 	private void pump(Session session, InputStream from, OutputStream to) {
-		byte[] buffer = new byte[16 * 1024];
+		byte[] buffer = new byte[RELAY_BUFFER_SIZE];
 		try {
 			int read;
 			while ((read = from.read(buffer)) >= 0) {
@@ -447,6 +462,86 @@ final class LoginFront implements AutoCloseable {
 		finally {
 			session.close();
 			this.sessions.remove(session);
+		}
+	}
+
+	/**
+	 * Relays a pooled session's messages to the database one by one, keeping no prepared
+	 * statement: a Parse that names one is replaced by a Describe of that name, which the database
+	 * answers in the Parse's place with {@code 26000 prepared statement "..." does not exist} and
+	 * then skips the client's messages up to its Sync, as after a failed Parse. The database makes
+	 * every answer, so the relay back to the client stays a plain byte stream.
+	 */
+	private void pumpPooled(Session session, InputStream from, OutputStream to) {
+		DataInputStream in = new DataInputStream(new BufferedInputStream(from, RELAY_BUFFER_SIZE));
+		DataOutputStream out = new DataOutputStream(new BufferedOutputStream(to, RELAY_BUFFER_SIZE));
+		byte[] buffer = new byte[RELAY_BUFFER_SIZE];
+		try {
+			int type;
+			while ((type = in.read()) >= 0) {
+				int length = in.readInt();
+				if (length < 4) {
+					throw new IOException("Bad message length " + length);
+				}
+				if (type == 'P') {
+					byte[] statement = readStatementName(in, length - 4);
+					if (statement.length > 0) {
+						in.skipNBytes(length - 4 - statement.length - 1);
+						out.writeByte('D');
+						out.writeInt(4 + 1 + statement.length + 1);
+						out.writeByte('S');
+						out.write(statement);
+						out.writeByte(0);
+					}
+					else {
+						out.writeByte(type);
+						out.writeInt(length);
+						out.writeByte(0);
+						copy(in, out, length - 5, buffer);
+					}
+				}
+				else {
+					out.writeByte(type);
+					out.writeInt(length);
+					copy(in, out, length - 4, buffer);
+				}
+				// Whole messages, sent on as soon as the client pauses: it may be waiting for an answer.
+				if (in.available() == 0) {
+					out.flush();
+				}
+			}
+		}
+		catch (IOException ex) {
+			// One side closed or the client broke the protocol: the session is over.
+		}
+		finally {
+			session.close();
+			this.sessions.remove(session);
+		}
+	}
+
+	// The name a Parse message starts with, empty for the unnamed statement.
+	private static byte[] readStatementName(DataInputStream in, int bodyLength) throws IOException {
+		ByteArrayOutputStream name = new ByteArrayOutputStream();
+		for (int read = 0; read < bodyLength; read++) {
+			int next = in.readUnsignedByte();
+			if (next == 0) {
+				return name.toByteArray();
+			}
+			name.write(next);
+		}
+		throw new IOException("Parse message without a statement name");
+	}
+
+	private static void copy(InputStream in, OutputStream out, int length, byte[] buffer) throws IOException {
+		int left = length;
+		while (left > 0) {
+			int read = in.read(buffer, 0, Math.min(left, buffer.length));
+			if (read < 0) {
+				throw new EOFException("The connection closed within a message");
+			}
+			out.write(buffer, 0, read);
+			left -= read;
 		}
 	}
 

@@ -93,8 +93,9 @@ public final class Stats {
 
 	/**
 	 * Returns how many logins the front accepted on one host: the address the client connected to,
-	 * as {@link LocalLakebase#host(String)} and {@link LocalLakebase#readOnlyHost(String)} report
-	 * it. Computes that share an address share its count.
+	 * as {@link LocalLakebase#host(String)}, {@link LocalLakebase#readOnlyHost(String)} and
+	 * {@link LocalLakebase#pooledHost(String)} report it. Computes that share an address share its
+	 * count.
 	 * @param host the address, such as {@code 127.0.0.2}
 	 * @return the count
 	 */

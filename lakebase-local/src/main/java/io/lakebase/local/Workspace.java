@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The state of the emulated workspace shared by the API and the login front: identities, their
- * OAuth access tokens, endpoints, instances and database credentials.
+ * OAuth access tokens, branches, endpoints, instances and database credentials.
  */
 final class Workspace {
 
@@ -30,6 +30,9 @@ final class Workspace {
 
 	// Insertion order matters: the first service principal is the default identity.
 	private final Map<String, Identity> identities = Collections.synchronizedMap(new LinkedHashMap<>());
+
+	// In builder order; a project exists as long as one of its branches does.
+	private final List<String> branches;
 
 	private final Map<String, Endpoint> endpoints;
 
@@ -51,9 +54,10 @@ final class Workspace {
 
 	private volatile @Nullable String federationAudience;
 
-	Workspace(List<Identity> identities, List<Endpoint> endpoints, List<Instance> instances, Duration tokenLifetime,
-			Duration accessTokenLifetime, String issuer, Clock clock) {
+	Workspace(List<Identity> identities, List<String> branches, List<Endpoint> endpoints, List<Instance> instances,
+			Duration tokenLifetime, Duration accessTokenLifetime, String issuer, Clock clock) {
 		identities.forEach((identity) -> this.identities.put(identity.name(), identity));
+		this.branches = List.copyOf(branches);
 		this.endpoints = toMap(endpoints, Endpoint::name);
 		this.instances = toMap(instances, Instance::name);
 		this.tokenLifetime = tokenLifetime;
@@ -77,12 +81,52 @@ final class Workspace {
 		this.identities.put(identity.name(), identity);
 	}
 
+	List<String> branches() {
+		return this.branches;
+	}
+
+	/**
+	 * Returns the branches of a project, in builder order.
+	 * @param project the project name, {@code projects/<p>}
+	 * @return the branch names, empty when the project does not exist
+	 */
+	List<String> branches(String project) {
+		return this.branches.stream().filter((branch) -> project(branch).equals(project)).toList();
+	}
+
+	boolean hasBranch(String name) {
+		return this.branches.contains(name);
+	}
+
+	/**
+	 * Returns whether a branch is its project's default: the project's first branch in builder
+	 * order, as a project is created with its default branch.
+	 * @param branch the branch name
+	 * @return whether it is the default branch
+	 */
+	boolean isDefaultBranch(String branch) {
+		return branches(project(branch)).indexOf(branch) == 0;
+	}
+
+	static String project(String branch) {
+		return branch.substring(0, branch.lastIndexOf("/branches/"));
+	}
+
 	@Nullable Endpoint endpoint(String name) {
 		return this.endpoints.get(name);
 	}
 
 	List<Endpoint> endpoints() {
 		return List.copyOf(this.endpoints.values());
+	}
+
+	/**
+	 * Returns the endpoints of a branch, in builder order.
+	 * @param branch the branch name, {@code projects/<p>/branches/<b>}
+	 * @return the endpoints, empty when the branch has none or does not exist
+	 */
+	List<Endpoint> endpoints(String branch) {
+		return this.endpoints.values().stream().filter((endpoint) -> endpoint.parent().equals(branch)).toList();
 	}
 
 	@Nullable Instance instance(String name) {

@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,12 +32,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The mock Databricks workspace REST API: OAuth discovery and token endpoint, PAT authentication,
- * the Autoscaling and Provisioned credential and lookup APIs and SCIM "Me", answering with the
+ * the Autoscaling and Provisioned credential and lookup APIs (with the Autoscaling branches and
+ * the lists of a project's branches and of a branch's endpoints) and SCIM "Me", answering with the
  * status codes and error bodies of the real service so that the Databricks SDK works unchanged.
  */
 final class WorkspaceApiServer implements AutoCloseable {
 
 	private static final ObjectMapper JSON = new ObjectMapper();
+
+	// Matched in this order: the lists and the branch first, then anything else as an endpoint name.
+	private static final Pattern ENDPOINTS_PATH = Pattern
+		.compile("/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+)/endpoints");
+
+	private static final Pattern BRANCHES_PATH = Pattern.compile("/api/2\\.0/postgres/(projects/[^/]+)/branches");
+
+	private static final Pattern BRANCH_PATH = Pattern.compile("/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+)");
 
 	private static final Pattern ENDPOINT_PATH = Pattern.compile("/api/2\\.0/postgres/(projects/.+)");
 
@@ -45,8 +56,9 @@ final class WorkspaceApiServer implements AutoCloseable {
 
 	static final String WORKSPACE_ID = "1234567890123456";
 
-	// Never resolves: Lakebase's PgBouncer refuses OAuth roles, so clients must not use it.
-	private static final String POOLED_HOST = "pooler.lakebase.invalid";
+	// The pooled hosts without the emulated pooler: a name that never resolves, as older Lakebase
+	// documents said the pooler refuses OAuth roles, so that a client using it fails at once.
+	private static final String UNRESOLVABLE_POOLED_HOST = "pooler.lakebase.invalid";
 
 	private final Workspace workspace;
 
@@ -224,9 +236,8 @@ final class WorkspaceApiServer implements AutoCloseable {
 		if (method.equals("GET") && path.equals("/api/2.0/preview/scim/v2/Me")) {
 			return me(caller);
 		}
-		Matcher endpoint = ENDPOINT_PATH.matcher(path);
-		if (method.equals("GET") && endpoint.matches()) {
-			return lookupReply(() -> endpoint(endpoint.group(1)));
+		if (method.equals("GET") && path.startsWith("/api/2.0/postgres/projects/")) {
+			return lookupReply(() -> autoscalingLookup(path, exchange));
 		}
 		Matcher instance = INSTANCE_PATH.matcher(path);
 		if (method.equals("GET") && instance.matches()) {
@@ -342,11 +353,135 @@ final class WorkspaceApiServer implements AutoCloseable {
 		return (requested.compareTo(this.workspace.tokenLifetime()) < 0) ? requested : this.workspace.tokenLifetime();
 	}
 
+	private Reply autoscalingLookup(String path, HttpExchange exchange) {
+		Matcher endpoints = ENDPOINTS_PATH.matcher(path);
+		if (endpoints.matches()) {
+			return listEndpoints(endpoints.group(1), query(exchange));
+		}
+		Matcher branches = BRANCHES_PATH.matcher(path);
+		if (branches.matches()) {
+			return listBranches(branches.group(1), query(exchange));
+		}
+		Matcher branch = BRANCH_PATH.matcher(path);
+		if (branch.matches()) {
+			return branch(branch.group(1));
+		}
+		Matcher endpoint = ENDPOINT_PATH.matcher(path);
+		return endpoint.matches() ? endpoint(endpoint.group(1))
+				: error(404, "ENDPOINT_NOT_FOUND", "No API found for 'GET " + path + "'");
+	}
+
+	private Reply listEndpoints(String branch, Map<String, String> query) {
+		if (!this.workspace.hasBranch(branch)) {
+			return missingBranch(branch);
+		}
+		return page("endpoints", branch, this.workspace.endpoints(branch), this::endpointJson, query);
+	}
+
+	private Reply listBranches(String project, Map<String, String> query) {
+		List<String> branches = this.workspace.branches(project);
+		if (branches.isEmpty()) {
+			return notFound("Project '" + project + "' does not exist.");
+		}
+		return page("branches", project, branches, this::branchJson, query);
+	}
+
+	private Reply branch(String name) {
+		return this.workspace.hasBranch(name) ? new Reply(200, branchJson(name), null) : missingBranch(name);
+	}
+
+	// Names the project when it is the project that does not exist.
+	private Reply missingBranch(String name) {
+		String project = Workspace.project(name);
+		return this.workspace.branches(project).isEmpty() ? notFound("Project '" + project + "' does not exist.")
+				: notFound("Branch '" + name + "' does not exist.");
+	}
+
+	/**
+	 * Answers one page of a list: {@code page_size} items (all of them without one) from where the
+	 * opaque {@code page_token} points, with a {@code next_page_token} only when more are left.
+	 */
+	private <T> Reply page(String field, String parent, List<T> items, Function<T, JsonNode> json,
+			Map<String, String> query) {
+		int pageSize = pageSize(query.get("page_size"));
+		int start = pageStart(query.get("page_token"), parent, items.size());
+		int end = (pageSize > 0) ? Math.min(items.size(), start + pageSize) : items.size();
+		ObjectNode body = JSON.createObjectNode();
+		// An empty list is left out, as proto3 JSON leaves out empty repeated fields: clients must cope.
+		if (end > start) {
+			ArrayNode page = body.putArray(field);
+			items.subList(start, end).forEach((item) -> page.add(json.apply(item)));
+		}
+		if (end < items.size()) {
+			body.put("next_page_token", pageToken(parent, end));
+		}
+		return new Reply(200, body, null);
+	}
+
+	private static int pageSize(@Nullable String value) {
+		if (value == null || value.isEmpty()) {
+			return 0;
+		}
+		try {
+			int pageSize = Integer.parseInt(value);
+			if (pageSize >= 0) {
+				return pageSize;
+			}
+		}
+		catch (NumberFormatException ex) {
+			// Reported below.
+		}
+		throw new BadRequest("Invalid value for 'page_size': " + value);
+	}
+
+	// A token names the list it pages and where the next page starts, so that it serves no other list.
+	private static String pageToken(String parent, int start) {
+		return Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString((parent + "#" + start).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static int pageStart(@Nullable String token, String parent, int size) {
+		if (token == null || token.isEmpty()) {
+			return 0;
+		}
+		try {
+			String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+			if (decoded.startsWith(parent + "#")) {
+				int start = Integer.parseInt(decoded.substring(parent.length() + 1));
+				if (start >= 0 && start <= size) {
+					return start;
+				}
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			// Not base64 or not a number: reported below.
+		}
+		throw new BadRequest("Invalid page token.");
+	}
+
+	private ObjectNode branchJson(String name) {
+		ObjectNode body = JSON.createObjectNode()
+			.put("name", name)
+			.put("parent", Workspace.project(name))
+			.put("branch_id", name.substring(name.lastIndexOf('/') + 1))
+			.put("uid", "br-" + Integer.toHexString(name.hashCode()));
+		body.putObject("status")
+			.put("current_state", "READY")
+			.put("default", this.workspace.isDefaultBranch(name))
+			.put("is_protected", false);
+		return body;
+	}
+
 	private Reply endpoint(String name) {
 		Endpoint endpoint = this.workspace.endpoint(name);
 		if (endpoint == null) {
 			return notFound("Endpoint '" + name + "' does not exist.");
 		}
+		return new Reply(200, endpointJson(endpoint), null);
+	}
+
+	private ObjectNode endpointJson(Endpoint endpoint) {
 		ObjectNode body = JSON.createObjectNode()
 			.put("name", endpoint.name())
 			.put("parent", endpoint.parent())
@@ -358,19 +493,21 @@ final class WorkspaceApiServer implements AutoCloseable {
 			.put("disabled", endpoint.disabled())
 			.put("autoscaling_limit_min_cu", 0.5)
 			.put("autoscaling_limit_max_cu", 2.0);
-		// Like Lakebase, the pooled (PgBouncer) hosts are listed too; they refuse OAuth roles.
+		// Like Lakebase, the pooled (PgBouncer) hosts are listed too.
 		String host = this.hosts.host(endpoint.name());
+		String pooledHost = this.hosts.pooledHost(endpoint.name()).orElse(UNRESOLVABLE_POOLED_HOST);
 		ObjectNode hosts = status.putObject("hosts").put("host", host);
 		if (endpoint.readOnly()) {
-			hosts.put("read_only_host", host).put("read_only_pooled_host", POOLED_HOST);
+			hosts.put("read_only_host", host).put("read_only_pooled_host", pooledHost);
 		}
 		else {
-			hosts.put("read_write_pooled_host", POOLED_HOST);
+			hosts.put("read_write_pooled_host", pooledHost);
 			this.hosts.readOnlyHost(endpoint.name())
 				.ifPresent((readOnlyHost) -> hosts.put("read_only_host", readOnlyHost)
-					.put("read_only_pooled_host", POOLED_HOST));
+					.put("read_only_pooled_host",
+							this.hosts.readOnlyPooledHost(endpoint.name()).orElse(UNRESOLVABLE_POOLED_HOST)));
 		}
-		return new Reply(200, body, null);
+		return body;
 	}
 
 	private Reply instance(String name) {
@@ -451,6 +588,11 @@ final class WorkspaceApiServer implements AutoCloseable {
 		catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
 			throw new BadRequest("Malformed JSON request body.");
 		}
+	}
+
+	private static Map<String, String> query(HttpExchange exchange) {
+		String query = exchange.getRequestURI().getRawQuery();
+		return (query != null) ? parseForm(query) : Map.of();
 	}
 
 	private static Map<String, String> parseForm(String body) {

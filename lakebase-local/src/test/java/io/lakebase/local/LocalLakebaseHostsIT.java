@@ -72,6 +72,7 @@ class LocalLakebaseHostsIT {
 			.containsExactly(org.assertj.core.groups.Tuple.tuple(true, false),
 					org.assertj.core.groups.Tuple.tuple(false, true));
 		assertThat(local.instances()).extracting(Instance::name).containsExactly(INSTANCE);
+		assertThat(local.branches()).containsExactly("projects/local/branches/main");
 		assertThat(local.host()).isEqualTo(PRIMARY_HOST);
 		assertThat(local.host(PRIMARY)).isEqualTo(PRIMARY_HOST);
 		assertThat(local.readOnlyHost(PRIMARY)).hasValue(PRIMARY_READ_ONLY_HOST);
@@ -100,12 +101,17 @@ class LocalLakebaseHostsIT {
 		assertThat(primary.getStatus().getEndpointType().name()).isEqualTo("ENDPOINT_TYPE_READ_WRITE");
 		assertThat(primaryHosts.getHost()).isEqualTo(PRIMARY_HOST);
 		assertThat(primaryHosts.getReadOnlyHost()).isEqualTo(PRIMARY_READ_ONLY_HOST);
+		// Without the emulated pooler, the pooled hosts are a name that never resolves.
 		assertThat(primaryHosts.getReadWritePooledHost()).isEqualTo("pooler.lakebase.invalid");
+		assertThat(primaryHosts.getReadOnlyPooledHost()).isEqualTo("pooler.lakebase.invalid");
+		assertThat(lakebase.get().pooledHost(PRIMARY)).isEmpty();
+		assertThat(lakebase.get().readOnlyPooledHost(PRIMARY)).isEmpty();
 		Endpoint replica = workspace.postgres().getEndpoint(REPLICA);
 		assertThat(replica.getStatus().getEndpointType().name()).isEqualTo("ENDPOINT_TYPE_READ_ONLY");
 		assertThat(replica.getStatus().getHosts().getHost()).isEqualTo(REPLICA_HOST);
 		assertThat(replica.getStatus().getHosts().getReadOnlyHost()).isEqualTo(REPLICA_HOST);
 		assertThat(replica.getStatus().getHosts().getReadWritePooledHost()).isNull();
+		assertThat(replica.getStatus().getHosts().getReadOnlyPooledHost()).isEqualTo("pooler.lakebase.invalid");
 		DatabaseInstance instance = workspace.database().getDatabaseInstance(INSTANCE);
 		assertThat(instance.getReadWriteDns()).isEqualTo(PRIMARY_HOST);
 		assertThat(instance.getReadOnlyDns()).isEqualTo(INSTANCE_READ_ONLY_HOST);

@@ -49,6 +49,9 @@ public final class LakebaseR2dbc {
 
 	private static final Option<String> CURRENT_SCHEMA = Option.valueOf("currentSchema");
 
+	private static final Option<Integer> PREPARED_STATEMENT_CACHE_QUERIES = Option
+		.valueOf("preparedStatementCacheQueries");
+
 	// Set by the connection factory for the login it makes, read by the password publisher.
 	static final Class<LakebaseCredential> CREDENTIAL_KEY = LakebaseCredential.class;
 
@@ -85,6 +88,11 @@ public final class LakebaseR2dbc {
 		}
 		if (settings.schema() != null) {
 			options.option(CURRENT_SCHEMA, settings.schema());
+		}
+		if (settings.pooled()) {
+			// A transaction-mode pooler runs each transaction on any server session: unnamed
+			// statements only, as PgJDBC's prepareThreshold=0 does.
+			options.option(PREPARED_STATEMENT_CACHE_QUERIES, 0);
 		}
 		return options.build();
 	}

@@ -12,6 +12,7 @@ import io.lakebase.jdbc.LakebaseConfigurationException;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseCredentialListener;
 import io.lakebase.jdbc.LakebaseCredentialSource;
+import io.lakebase.jdbc.LakebaseObserver;
 import io.lakebase.jdbc.LakebaseResolver;
 import io.lakebase.jdbc.LakebaseWorkspaceClients;
 import io.lakebase.jdbc.LakebaseTarget;
@@ -106,8 +107,9 @@ public final class LakebaseAutoConfiguration {
 
 	@Bean
 	LakebaseCredentialCaches lakebaseCredentialCaches(LakebaseProperties properties,
-			ObjectProvider<LakebaseCredentialListener> listeners) {
-		return new LakebaseCredentialCaches(properties, listeners.orderedStream().toList());
+			ObjectProvider<LakebaseCredentialListener> listeners, ObjectProvider<LakebaseObserver> observer) {
+		return new LakebaseCredentialCaches(properties, listeners.orderedStream().toList(),
+				observer.getIfAvailable(() -> LakebaseObserver.NONE));
 	}
 
 	@Bean
@@ -121,8 +123,8 @@ public final class LakebaseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LakebaseResolver lakebaseResolver(LakebaseConnectionDetails connectionDetails,
-			ObjectProvider<WorkspaceClient> workspaceClient) {
-		return new LakebaseResolver(connectionDetails.getSettings(), workspaceClient::getObject);
+			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCaches caches) {
+		return new LakebaseResolver(connectionDetails.getSettings(), workspaceClient::getObject, caches.observer());
 	}
 
 	/**

@@ -11,6 +11,7 @@ import io.lakebase.jdbc.LakebaseConfigurationException;
 import io.lakebase.jdbc.LakebaseCredentialCache;
 import io.lakebase.jdbc.LakebaseCredentialListener;
 import io.lakebase.jdbc.LakebaseCredentialSource;
+import io.lakebase.jdbc.LakebaseObserver;
 import io.lakebase.jdbc.LakebaseTarget;
 
 import org.springframework.context.ApplicationListener;
@@ -30,11 +31,28 @@ final class LakebaseCredentialCaches implements ApplicationListener<ContextClose
 
 	private final List<LakebaseCredentialListener> applicationListeners;
 
+	private final LakebaseObserver observer;
+
 	private final Map<Key, LakebaseCredentialCache> caches = new ConcurrentHashMap<>();
 
 	LakebaseCredentialCaches(LakebaseProperties properties, List<LakebaseCredentialListener> applicationListeners) {
+		this(properties, applicationListeners, LakebaseObserver.NONE);
+	}
+
+	LakebaseCredentialCaches(LakebaseProperties properties, List<LakebaseCredentialListener> applicationListeners,
+			LakebaseObserver observer) {
 		this.properties = properties;
 		this.applicationListeners = List.copyOf(applicationListeners);
+		this.observer = observer;
+	}
+
+	/**
+	 * Returns what is told about each credential fetch, lookup and login of the application's
+	 * connections (Micrometer Observations when an {@code ObservationRegistry} is there).
+	 * @return the observer
+	 */
+	LakebaseObserver observer() {
+		return this.observer;
 	}
 
 	/**
@@ -65,7 +83,7 @@ final class LakebaseCredentialCaches implements ApplicationListener<ContextClose
 			try {
 				return LakebaseCredentialCache
 					.builder(LakebaseCredentialSource.forTarget(target, workspaceClient,
-							LakebaseAutoConfiguration.credentialTtl(credential, target)))
+							LakebaseAutoConfiguration.credentialTtl(credential, target), this.observer))
 					.refreshBefore(credential.getRefreshBefore())
 					.fetchTimeout(credential.getFetchTimeout())
 					.listeners(listeners)

@@ -214,7 +214,7 @@ public final class LakebaseDataSourceBuilder {
 				: sameFlavour(resolvedTarget) ? this.applicationCredentials.get()
 						: this.caches.application(this.applicationWorkspaceClient, resolvedTarget);
 		LakebaseResolver resolver = new LakebaseResolver(settings.build(),
-				(client != null) ? () -> client : this.applicationWorkspaceClient);
+				(client != null) ? () -> client : this.applicationWorkspaceClient, this.caches.observer());
 		LakebaseFailFast.check(new LakebaseLoginDataSource(resolver, credentials), this.properties, (failure) -> false);
 		HikariDataSource pool = new HikariDataSource();
 		pool.setPoolName(poolName);

@@ -35,9 +35,29 @@ public class LakebaseProperties {
 	private @Nullable String endpoint;
 
 	/**
+	 * Autoscaling project to connect to by project and branch (with lakebase.branch), instead of
+	 * an endpoint: its id, such as my-project.
+	 */
+	private @Nullable String project;
+
+	/**
+	 * Branch of lakebase.project to connect to, such as production: its read-write endpoint (and
+	 * for lakebase.read-only.enabled, a read-only one) is looked up.
+	 */
+	private @Nullable String branch;
+
+	/**
 	 * Provisioned database instance to connect to.
 	 */
 	private @Nullable String instance;
+
+	/**
+	 * Whether to connect through the endpoint's built-in connection pooler (PgBouncer in
+	 * transaction mode, its pooled host) rather than to the compute itself. Server-side prepared
+	 * statements are then off, and session state (lakebase.schema, SET, advisory locks, LISTEN)
+	 * is not kept between transactions.
+	 */
+	private boolean pooled;
 
 	/**
 	 * Host name of the database: a DNS name or an IP address, without port or scheme. Looked up
@@ -103,6 +123,30 @@ public class LakebaseProperties {
 
 	public void setEndpoint(@Nullable String endpoint) {
 		this.endpoint = endpoint;
+	}
+
+	public @Nullable String getProject() {
+		return this.project;
+	}
+
+	public void setProject(@Nullable String project) {
+		this.project = project;
+	}
+
+	public @Nullable String getBranch() {
+		return this.branch;
+	}
+
+	public void setBranch(@Nullable String branch) {
+		this.branch = branch;
+	}
+
+	public boolean isPooled() {
+		return this.pooled;
+	}
+
+	public void setPooled(boolean pooled) {
+		this.pooled = pooled;
 	}
 
 	public @Nullable String getInstance() {

@@ -46,9 +46,9 @@ class LakebaseReadOnlyConfiguration {
 	@Bean(defaultCandidate = false)
 	LakebaseResolver lakebaseReadOnlyResolver(LakebaseConnectionDetails connectionDetails,
 			ObjectProvider<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials,
-			LakebaseProperties properties) {
+			LakebaseCredentialCaches caches, LakebaseProperties properties) {
 		LakebaseConnectionSettings settings = readOnlySettings(connectionDetails.getSettings(), properties.getReadOnly());
-		LakebaseResolver resolver = new LakebaseResolver(settings, workspaceClient::getObject);
+		LakebaseResolver resolver = new LakebaseResolver(settings, workspaceClient::getObject, caches.observer());
 		LakebaseFailFast.check(new LakebaseLoginDataSource(resolver, credentials), properties,
 				(failure) -> {
 					if (!(failure instanceof LakebaseConnectionException) || !properties.getReadOnly().isFallback()) {

@@ -147,6 +147,12 @@ class LakebaseWorkspaceFailureAnalyzer extends AbstractFailureAnalyzer<LakebaseW
 
 	private String notFound(LakebaseWorkspaceException cause) {
 		LakebaseTarget target = cause.getTarget();
+		if (target.isBranch()) {
+			return "Check lakebase.project and lakebase.branch: '" + target.name() + "' or its endpoint does not exist in "
+					+ "workspace " + cause.getWorkspaceHost() + ", or the identity cannot see it. List them with "
+					+ "'databricks postgres list-branches projects/<project-id>' and 'databricks postgres "
+					+ "list-endpoints " + target.name() + "'.";
+		}
 		if (target.flavour() == LakebaseTarget.Flavour.AUTOSCALING) {
 			return "Check lakebase.endpoint: '" + target.name() + "' does not exist in workspace "
 					+ cause.getWorkspaceHost() + ", or the identity cannot see it. Copy the name from the "

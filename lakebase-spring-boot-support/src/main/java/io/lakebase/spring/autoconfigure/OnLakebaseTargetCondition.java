@@ -12,8 +12,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * Matches when {@code lakebase.enabled} is not {@code false} and {@code lakebase.endpoint} or
- * {@code lakebase.instance} has a value, or when any
+ * Matches when {@code lakebase.enabled} is not {@code false} and {@code lakebase.endpoint},
+ * {@code lakebase.project} or {@code lakebase.instance} has a value, or when any
  * other {@code lakebase.*} property is present: a half-written Lakebase configuration must fail
  * with a report naming the missing property rather than start without Lakebase. Without any
  * {@code lakebase.*} property the application stays a plain Spring Boot application. An empty
@@ -42,7 +42,7 @@ class OnLakebaseTargetCondition extends SpringBootCondition {
 								+ "instead, or remove it (true) to connect to Lakebase.");
 			}
 		}
-		for (String property : new String[] { "lakebase.endpoint", "lakebase.instance" }) {
+		for (String property : new String[] { "lakebase.endpoint", "lakebase.project", "lakebase.instance" }) {
 			if (StringUtils.hasText(environment.getProperty(property))) {
 				return ConditionOutcome.match(property + " is set");
 			}

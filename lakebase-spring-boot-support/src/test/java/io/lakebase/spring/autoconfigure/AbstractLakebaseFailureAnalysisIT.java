@@ -409,13 +409,41 @@ public abstract class AbstractLakebaseFailureAnalysisIT {
 	}
 
 	@Test
+	void aBranchThatDoesNotExistIsReportedWithTheProjectsBranches(CapturedOutput output) {
+		Map<String, String> properties = properties(SERVICE_PRINCIPAL);
+		properties.remove("lakebase.endpoint");
+		FailureAnalysis report = startFails(output, properties, "lakebase.project=local", "lakebase.branch=staging");
+		assertThat(report.getDescription()).contains(
+				"Invalid value 'staging' for configuration property 'lakebase.branch'",
+				"The branch 'projects/local/branches/staging' does not exist; the branches of projects/local: main",
+				"Set the branch to one of the project's branches");
+	}
+
+	@Test
+	void aProjectWithoutABranch(CapturedOutput output) {
+		Map<String, String> properties = properties(SERVICE_PRINCIPAL);
+		properties.remove("lakebase.endpoint");
+		FailureAnalysis report = startFails(output, properties, "lakebase.project=local");
+		assertThat(report.getDescription()).contains("lakebase.project is set without lakebase.branch");
+		assertThat(report.getAction()).contains("Set lakebase.branch too");
+	}
+
+	@Test
+	void thePoolerWithASchema(CapturedOutput output) {
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.pooled=true",
+				"lakebase.schema=app");
+		assertThat(report.getDescription()).contains("Invalid value 'app' for configuration property 'lakebase.schema'",
+				"session state, which the pooler's transaction mode does not keep", "lakebase.pooled");
+	}
+
+	@Test
 	void pooledHost(CapturedOutput output) {
 		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL),
 				"lakebase.host=pooler.lakebase.invalid");
 		assertThat(report.getDescription()).contains(
 				"Invalid value 'pooler.lakebase.invalid' for configuration property 'lakebase.host'",
 				"'pooler.lakebase.invalid' is the pooled (PgBouncer) host", "Remove it", lakebase.get().host(),
-				"does not accept OAuth database credentials");
+				"and it refused the login", "lakebase.pooled");
 		assertThat(report.getAction()).isEqualTo("Review the value of the property with the provided reason.");
 	}
 
