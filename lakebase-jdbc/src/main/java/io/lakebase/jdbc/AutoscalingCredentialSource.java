@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 
 import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.error.platform.NotFound;
 import com.databricks.sdk.service.postgres.DatabaseCredential;
 import com.databricks.sdk.service.postgres.GenerateDatabaseCredentialRequest;
 import com.google.protobuf.Timestamp;
@@ -26,12 +27,20 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 
 	private final Duration ttl;
 
+	// For a branch target: what to tell when the API no longer knows the endpoint.
+	private final @Nullable BranchEndpoints branch;
+
 	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String endpoint, Duration ttl) {
-		this(workspaceClient, endpoint, () -> endpoint, ttl);
+		this(workspaceClient, endpoint, () -> endpoint, null, ttl);
 	}
 
-	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String targetName, Supplier<String> endpoint,
+	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String branchName, BranchEndpoints branch,
 			Duration ttl) {
+		this(workspaceClient, branchName, branch::credentialEndpoint, branch, ttl);
+	}
+
+	private AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String targetName,
+			Supplier<String> endpoint, @Nullable BranchEndpoints branch, Duration ttl) {
 		if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAXIMUM_LIFETIME) > 0) {
 			throw new LakebaseConfigurationException("credential.ttl", ttl.toString(),
 					"The credential lifetime " + ttl + " is outside what Lakebase issues (5 minutes to 1 hour)",
@@ -40,6 +49,7 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 		this.workspaceClient = workspaceClient;
 		this.endpoint = endpoint;
 		this.targetName = targetName;
+		this.branch = branch;
 		this.ttl = ttl;
 	}
 
@@ -49,7 +59,16 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 			.setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(this.ttl.toSeconds()).build());
 		WorkspaceClient client = this.workspaceClient.get();
 		long started = System.nanoTime();
-		DatabaseCredential credential = client.postgres().generateDatabaseCredential(request);
+		DatabaseCredential credential;
+		try {
+			credential = client.postgres().generateDatabaseCredential(request);
+		}
+		catch (NotFound ex) {
+			if (this.branch != null) {
+				this.branch.forgetCredentialEndpoint();
+			}
+			throw ex;
+		}
 		Timestamp expireTime = credential.getExpireTime();
 		if (credential.getToken() == null || expireTime == null) {
 			throw new LakebaseCredentialException(

@@ -10,16 +10,18 @@ import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.error.platform.NotFound;
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.Endpoint;
+import com.databricks.sdk.service.postgres.EndpointSpec;
 import com.databricks.sdk.service.postgres.EndpointStatus;
 import com.databricks.sdk.service.postgres.EndpointType;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the endpoint of a branch target ({@link LakebaseTarget#branch}), as Databricks' Python
- * helper does: the branch's read-write endpoint, or for read-only connections a read-only one
- * (else the read-write endpoint, whose readable secondaries may serve them). The first answer is
- * kept: a branch's endpoints keep their names. A branch without a suitable endpoint, or that does
- * not exist, fails with a report listing what exists.
+ * helper does: the branch's read-write endpoint, or for read-only connections an enabled read-only
+ * one (else the read-write endpoint, whose readable secondaries may serve them). Each lookup lists
+ * the branch afresh, so that a compute created or started since the last one is found; only the
+ * name credentials are requested for is kept, until the API no longer knows it. A branch without
+ * a suitable endpoint, or that does not exist, fails with a report listing what exists.
  */
 final class BranchEndpoints {
 
@@ -27,7 +29,7 @@ final class BranchEndpoints {
 
 	private final LakebaseTarget branch;
 
-	private volatile @Nullable List<Endpoint> endpoints;
+	private volatile @Nullable String credentialEndpoint;
 
 	BranchEndpoints(Supplier<WorkspaceClient> workspaceClient, LakebaseTarget branch) {
 		this.workspaceClient = workspaceClient;
@@ -46,15 +48,18 @@ final class BranchEndpoints {
 		List<Endpoint> listed = list();
 		List<Endpoint> readWrite = ofType(listed, EndpointType.ENDPOINT_TYPE_READ_WRITE);
 		if (readOnly) {
-			List<Endpoint> replicas = ofType(listed, EndpointType.ENDPOINT_TYPE_READ_ONLY);
-			if (!replicas.isEmpty()) {
-				return replicas.stream().filter((endpoint) -> !disabled(endpoint)).findFirst().orElse(replicas.get(0));
+			Endpoint replica = ofType(listed, EndpointType.ENDPOINT_TYPE_READ_ONLY).stream()
+				.filter((endpoint) -> !disabled(endpoint))
+				.findFirst()
+				.orElse(null);
+			if (replica != null) {
+				return replica;
 			}
 		}
 		if (readWrite.isEmpty()) {
 			throw new LakebaseConfigurationException("branch", branchId(),
-					"The branch '" + this.branch.name() + "' has no read-write endpoint" + (readOnly ? " and no read-only one" : "")
-							+ "; its endpoints: " + describe(listed),
+					"The branch '" + this.branch.name() + "' has no read-write endpoint"
+							+ (readOnly ? " and no enabled read-only one" : "") + "; its endpoints: " + describe(listed),
 					"Add a compute to the branch in the Lakebase App (your project > branch > Add compute), or set "
 							+ "the endpoint itself (projects/<project-id>/branches/<branch-id>/endpoints/<endpoint-id>) "
 							+ "instead of the project and branch.");
@@ -65,30 +70,40 @@ final class BranchEndpoints {
 	/**
 	 * Returns the name of an endpoint of the branch for credential requests: a credential logs in
 	 * to any endpoint of the workspace its identity may reach, so the read-write one serves all.
+	 * Kept until {@link #forgetCredentialEndpoint()}.
 	 * @return the endpoint name
 	 */
 	String credentialEndpoint() {
-		List<Endpoint> listed = list();
-		List<Endpoint> readWrite = ofType(listed, EndpointType.ENDPOINT_TYPE_READ_WRITE);
-		if (!readWrite.isEmpty()) {
-			return readWrite.get(0).getName();
-		}
-		if (!listed.isEmpty()) {
-			return listed.get(0).getName();
-		}
-		return find(false).getName();
-	}
-
-	private List<Endpoint> list() {
-		List<Endpoint> known = this.endpoints;
+		String known = this.credentialEndpoint;
 		if (known != null) {
 			return known;
 		}
+		List<Endpoint> listed = list();
+		List<Endpoint> readWrite = ofType(listed, EndpointType.ENDPOINT_TYPE_READ_WRITE);
+		String found = !readWrite.isEmpty() ? readWrite.get(0).getName()
+				: !listed.isEmpty() ? listed.get(0).getName() : find(false).getName();
+		this.credentialEndpoint = found;
+		return found;
+	}
+
+	/**
+	 * Forgets the endpoint credentials are requested for, which the API no longer knows (it was
+	 * deleted and made anew, say): the next request looks the branch up again.
+	 */
+	void forgetCredentialEndpoint() {
+		this.credentialEndpoint = null;
+	}
+
+	private List<Endpoint> list() {
 		String name = this.branch.name();
 		WorkspaceClient client = this.workspaceClient.get();
 		List<Endpoint> listed = new ArrayList<>();
 		try {
 			client.postgres().listEndpoints(name).forEach(listed::add);
+			if (listed.isEmpty()) {
+				// An empty branch, or one that does not exist if the API answers so: it tells.
+				client.postgres().getBranch(name);
+			}
 		}
 		catch (NotFound ex) {
 			throw missingBranch(client);
@@ -98,7 +113,6 @@ final class BranchEndpoints {
 					+ name + "' in workspace " + client.config().getHost() + ": " + ex.getMessage(), ex);
 		}
 		listed.sort(Comparator.comparing((Endpoint endpoint) -> String.valueOf(endpoint.getName())));
-		this.endpoints = List.copyOf(listed);
 		return listed;
 	}
 
@@ -139,7 +153,12 @@ final class BranchEndpoints {
 
 	private static @Nullable EndpointType type(Endpoint endpoint) {
 		EndpointStatus status = endpoint.getStatus();
-		return (status != null) ? status.getEndpointType() : null;
+		if (status != null && status.getEndpointType() != null) {
+			return status.getEndpointType();
+		}
+		// An endpoint still being created may state its type only in its spec.
+		EndpointSpec spec = endpoint.getSpec();
+		return (spec != null) ? spec.getEndpointType() : null;
 	}
 
 	private static boolean disabled(Endpoint endpoint) {

@@ -24,19 +24,22 @@ import org.postgresql.util.PSQLState;
  *
  * The target is {@value #ENDPOINT}, {@value #INSTANCE}, or {@value #PROJECT} with {@value #BRANCH};
  * the workspace and its authentication come from the Databricks SDK's usual chain
- * ({@code DATABRICKS_*} variables, then {@code ~/.databrickscfg}), or from {@value #HOST},
- * {@value #PROFILE}, {@value #CONFIG_FILE}, {@value #AUTH_TYPE}, {@value #CLIENT_ID},
- * {@value #CLIENT_SECRET} and {@value #TOKEN} (secrets belong in connection properties or the
- * environment, never in a URL that tools show and log).
+ * ({@code DATABRICKS_*} variables, then {@code ~/.databrickscfg}), narrowed by {@value #HOST},
+ * {@value #PROFILE}, {@value #CONFIG_FILE}, {@value #AUTH_TYPE} and {@value #CLIENT_ID}. Secrets (a
+ * client secret, a token) are refused as URL parameters or connection properties: tools and pools
+ * show and log both (HikariCP's DEBUG configuration dump masks only {@code password}); they come
+ * from the environment or a profile.
  * <p>
  * PgJDBC creates a plugin for every login: every connection and pool of the JVM with the same
  * target and workspace identity shares one credential cache (one API call per credential
  * lifetime, refreshed ahead of expiry), bounded in number and closed at shutdown. The credential
- * is handed only to a verified TLS connection (or, with a warning, {@code sslmode=require}): a
- * mode that may fall back to plaintext, such as PgJDBC's default {@code prefer}, is refused for any
- * host but a loopback address. The plugin cannot see the server's answer, so a credential Lakebase
- * revokes before it expires is replaced only at its refresh; {@link LakebaseLoginDataSource}
- * replaces it at once.
+ * is handed only to a TLS connection that verifies the server ({@code verify-full}, or
+ * {@code verify-ca} with the CA file in {@code sslrootcert}), or, with a warning, to
+ * {@code sslmode=require}: a mode that may fall back to plaintext, such as PgJDBC's default
+ * {@code prefer}, a non-validating SSL factory and a host name verifier of the tool's own are
+ * refused for any host but a loopback address. The plugin cannot see the server's answer, so a
+ * credential Lakebase revokes before it expires is replaced only at its refresh;
+ * {@link LakebaseLoginDataSource} replaces it at once.
  *
  * @since 0.1.0
  */
@@ -66,14 +69,12 @@ public final class LakebaseAuthenticationPlugin implements AuthenticationPlugin 
 	/** The SDK's auth type, such as {@code oauth-m2m} or {@code databricks-cli}. */
 	public static final String AUTH_TYPE = "databricksAuthType";
 
-	/** A service principal's OAuth client id. */
+	/** A service principal's OAuth client id; its secret comes from the environment or a profile. */
 	public static final String CLIENT_ID = "databricksClientId";
 
-	/** A service principal's OAuth client secret (a connection property, not a URL parameter). */
-	public static final String CLIENT_SECRET = "databricksClientSecret";
-
-	/** A personal access token (a connection property, not a URL parameter). */
-	public static final String TOKEN = "databricksToken";
+	// Refused by name: a secret in a URL or driver properties ends up in tools' screens and logs.
+	static final java.util.List<String> SECRETS = java.util.List.of("databricksClientSecret", "databricksToken",
+			"databricksPassword", "databricksAzureClientSecret");
 
 	private static final String JVM_TRUST = "sslfactory=" + LakebaseConnectionInfo.JVM_TRUST_STORE_SSL_FACTORY;
 
@@ -90,27 +91,50 @@ public final class LakebaseAuthenticationPlugin implements AuthenticationPlugin 
 	@Override
 	public char[] getPassword(AuthenticationRequestType type) throws PSQLException {
 		checkTls(this.info);
-		PluginCredentials.Entry entry;
 		try {
-			entry = PluginCredentials.shared().entry(this.info);
+			LakebaseCredential credential = credential(PluginCredentials.shared());
+			// A new array each time: PgJDBC wipes it after the handshake.
+			return credential.token().toCharArray();
 		}
-		catch (LakebaseConfigurationException ex) {
-			throw invalid(ex);
+		catch (RuntimeException ex) {
+			LakebaseConfigurationException configuration = Failures.find(ex, LakebaseConfigurationException.class);
+			if (configuration != null) {
+				// Retrying cannot fix it: not a connection-class state.
+				throw new PSQLException(configuration.getMessage() + ". " + configuration.getAction() + " ("
+						+ propertyName(configuration.getSetting()) + ")", PSQLState.INVALID_PARAMETER_VALUE, ex);
+			}
+			throw new PSQLException("Lakebase login failed: " + ex.getMessage(), PSQLState.CONNECTION_UNABLE_TO_CONNECT,
+					ex);
 		}
+	}
+
+	private LakebaseCredential credential(PluginCredentials credentials) {
+		PluginCredentials.Entry entry = credentials.entry(this.info);
 		LakebaseCredential credential;
 		try {
 			credential = entry.credentials().get();
-			checkUser(entry);
 		}
-		catch (LakebaseConfigurationException ex) {
-			throw invalid(ex);
+		catch (LakebaseCredentialException ex) {
+			if (!entry.isClosed()) {
+				throw ex;
+			}
+			// Evicted as this login took it (more identities than the bound, or idle): once more.
+			entry = credentials.entry(this.info);
+			credential = entry.credentials().get();
 		}
-		catch (RuntimeException ex) {
-			throw new PSQLException("Could not obtain a Lakebase database credential for " + entry.target() + ": "
-					+ ex.getMessage(), PSQLState.CONNECTION_UNABLE_TO_CONNECT, ex);
-		}
-		// A new array each time: PgJDBC wipes it after the handshake.
-		return credential.token().toCharArray();
+		checkUser(entry);
+		return credential;
+	}
+
+	// The URL parameter or connection property of a setting, as a failure names it.
+	private static String propertyName(String setting) {
+		return switch (setting) {
+			case "endpoint" -> "URL parameter " + ENDPOINT;
+			case "instance" -> "URL parameter " + INSTANCE;
+			case "project" -> "URL parameter " + PROJECT;
+			case "branch" -> "URL parameter " + BRANCH;
+			default -> "URL parameter " + setting;
+		};
 	}
 
 	/**
@@ -121,6 +145,8 @@ public final class LakebaseAuthenticationPlugin implements AuthenticationPlugin 
 		org.postgresql.jdbc.SslMode mode = org.postgresql.jdbc.SslMode.of(info);
 		String factory = PGProperty.SSL_FACTORY.getOrDefault(info);
 		boolean nonValidating = factory != null && factory.endsWith("NonValidatingFactory");
+		String hostnameVerifier = PGProperty.SSL_HOSTNAME_VERIFIER.getOrDefault(info);
+		String rootCert = PGProperty.SSL_ROOT_CERT.getOrDefault(info);
 		String hosts = PGProperty.PG_HOST.getOrDefault(info);
 		for (String host : (hosts != null) ? hosts.split(",") : new String[0]) {
 			if (HostNames.isLoopback(host.trim())) {
@@ -136,6 +162,18 @@ public final class LakebaseAuthenticationPlugin implements AuthenticationPlugin 
 				throw new PSQLException("The SSL factory '" + factory + "' accepts any server certificate, so a man "
 						+ "in the middle could read the Lakebase database credential. Remove sslfactory, or set "
 						+ JVM_TRUST + " to verify the server against the JVM's trust store",
+						PSQLState.INVALID_PARAMETER_VALUE);
+			}
+			if (hostnameVerifier != null && !hostnameVerifier.isBlank()) {
+				throw new PSQLException("The host name verifier '" + hostnameVerifier + "' replaces PgJDBC's check "
+						+ "that the certificate names " + host + ", so a man in the middle with any trusted certificate "
+						+ "could read the Lakebase database credential. Remove sslhostnameverifier",
+						PSQLState.INVALID_PARAMETER_VALUE);
+			}
+			if (mode == org.postgresql.jdbc.SslMode.VERIFY_CA && (rootCert == null || rootCert.isBlank())) {
+				throw new PSQLException("The SSL mode 'verify-ca' without sslrootcert accepts any certificate a "
+						+ "public CA issued, for any host name, so a man in the middle could read the Lakebase database "
+						+ "credential. Use sslmode=verify-full&" + JVM_TRUST + ", or set sslrootcert to the CA's file",
 						PSQLState.INVALID_PARAMETER_VALUE);
 			}
 			if (!mode.verifyCertificate()) {
@@ -157,10 +195,6 @@ public final class LakebaseAuthenticationPlugin implements AuthenticationPlugin 
 					+ "credentials log in only as that role", "Set user=" + clientId.get() + " in the JDBC URL or "
 							+ "properties. Role names are case-sensitive.");
 		}
-	}
-
-	private static PSQLException invalid(LakebaseConfigurationException ex) {
-		return new PSQLException(ex.getMessage() + ". " + ex.getAction(), PSQLState.INVALID_PARAMETER_VALUE, ex);
 	}
 
 	static @Nullable String property(Properties info, String name) {

@@ -53,6 +53,21 @@ public final class LakebaseConnectionSettings {
 
 	private final @Nullable String sslKey;
 
+	private LakebaseConnectionSettings(LakebaseConnectionSettings settings, LakebaseTarget target) {
+		this.target = target;
+		this.host = settings.host;
+		this.readOnly = settings.readOnly;
+		this.pooled = settings.pooled;
+		this.port = settings.port;
+		this.database = settings.database;
+		this.username = settings.username;
+		this.schema = settings.schema;
+		this.sslMode = settings.sslMode;
+		this.sslRootCert = settings.sslRootCert;
+		this.sslCert = settings.sslCert;
+		this.sslKey = settings.sslKey;
+	}
+
 	private LakebaseConnectionSettings(Builder builder) {
 		this.target = builder.target;
 		this.host = builder.host;
@@ -83,6 +98,15 @@ public final class LakebaseConnectionSettings {
 	 */
 	public LakebaseTarget target() {
 		return this.target;
+	}
+
+	/**
+	 * Returns these settings for the endpoint a branch target was found to be, all else the same.
+	 * @param endpoint the endpoint
+	 * @return the settings
+	 */
+	LakebaseConnectionSettings withTarget(LakebaseTarget endpoint) {
+		return new LakebaseConnectionSettings(this, endpoint);
 	}
 
 	/**

@@ -80,8 +80,8 @@ public interface LakebaseCredentialSource {
 			return new ProvisionedCredentialSource(workspaceClient, target.name());
 		}
 		if (target.isBranch()) {
-			BranchEndpoints endpoints = new BranchEndpoints(workspaceClient, target);
-			return new AutoscalingCredentialSource(workspaceClient, target.name(), endpoints::credentialEndpoint, ttl);
+			return new AutoscalingCredentialSource(workspaceClient, target.name(),
+					new BranchEndpoints(workspaceClient, target), ttl);
 		}
 		return new AutoscalingCredentialSource(workspaceClient, target.name(), ttl);
 	}

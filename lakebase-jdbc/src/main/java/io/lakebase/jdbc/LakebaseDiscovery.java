@@ -58,8 +58,16 @@ final class LakebaseDiscovery {
 	LakebaseConnectionInfo resolve(LakebaseConnectionSettings settings) {
 		// A workspace client of the application's own too: before any authenticated call.
 		WorkspaceUrls.requireSecure(this.workspaceClient.get().config());
-		String host = (settings.host() != null) ? settings.host()
-				: lookUp(settings.readOnly()).host(settings.readOnly(), settings.pooled());
+		String host = settings.host();
+		LakebaseConnectionSettings resolved = settings;
+		if (host == null) {
+			Found found = lookUp(settings.readOnly());
+			host = found.host(settings.readOnly(), settings.pooled());
+			if (this.target.isBranch()) {
+				// The branch's endpoint from now on: logins, users' credentials and reports name it.
+				resolved = settings.withTarget(LakebaseTarget.endpoint(found.name()));
+			}
+		}
 		if (!HostNames.isValid(host)) {
 			throw workspaceFailure("The workspace reported '" + host + "' as the host of " + this.target
 					+ ", which is not a host name or IP address", null);
@@ -67,8 +75,8 @@ final class LakebaseDiscovery {
 		settings.sslMode().checkAllowedFor(host);
 		TlsWarnings.warnIfUnverified(settings, host);
 		String username = username(settings.username());
-		logger.debug("Resolved Lakebase {} to host {} and role {}", this.target, host, username);
-		return new LakebaseConnectionInfo(settings, host, username);
+		logger.debug("Resolved Lakebase {} to host {} and role {}", resolved.target(), host, username);
+		return new LakebaseConnectionInfo(resolved, host, username);
 	}
 
 	/**
@@ -113,7 +121,9 @@ final class LakebaseDiscovery {
 		String name = endpoint.getName();
 		EndpointStatus status = endpoint.getStatus();
 		if (status != null && Boolean.TRUE.equals(status.getDisabled())) {
-			throw new LakebaseConfigurationException(this.target.kind(), this.target.name(),
+			throw new LakebaseConfigurationException(this.target.kind(),
+					this.target.isBranch() ? this.target.name().substring(this.target.name().lastIndexOf('/') + 1)
+							: this.target.name(),
 					"The endpoint '" + name + "' is disabled: it refuses connections",
 					"Enable the compute in the Lakebase App (your project > branch > Computes > Edit > enable), "
 							+ "or use an enabled endpoint.");
@@ -143,7 +153,7 @@ final class LakebaseDiscovery {
 				"true", "The endpoint '" + name + "' reports no pooled (PgBouncer) host",
 				"Remove pooled=true (lakebase.pooled) to connect to the endpoint's own host; the connection pool "
 						+ "pools connections already.");
-		return new Found(hosts.getHost(), hasText(readOnlyHost) ? readOnlyHost : null, noReadOnlyHost, pooled,
+		return new Found(name, hosts.getHost(), hasText(readOnlyHost) ? readOnlyHost : null, noReadOnlyHost, pooled,
 				hasText(pooledHost) ? pooledHost : null, hasText(readOnlyPooledHost) ? readOnlyPooledHost : null,
 				noPooledHost);
 	}
@@ -166,7 +176,7 @@ final class LakebaseDiscovery {
 				"Enable readable secondaries on the instance, or set the read-only host explicitly.");
 		String readOnlyHost = hasText(instance.getReadOnlyDns()) ? instance.getReadOnlyDns() : null;
 		// Settings refuse pooled=true for an instance: its description names no pooled host.
-		return new Found(instance.getReadWriteDns(), readOnlyHost, noReadOnlyHost, Set.of(), null, null,
+		return new Found(name, instance.getReadWriteDns(), readOnlyHost, noReadOnlyHost, Set.of(), null, null,
 				() -> new LakebaseConfigurationException("pooled", "true",
 						"A Provisioned database instance reports no pooled host", "Remove pooled=true."));
 	}
@@ -262,7 +272,7 @@ final class LakebaseDiscovery {
 		return value != null && !value.isBlank();
 	}
 
-	private record Found(String host, @Nullable String readOnlyHost,
+	private record Found(String name, String host, @Nullable String readOnlyHost,
 			Supplier<LakebaseConfigurationException> noReadOnlyHost, Set<String> pooledHosts,
 			@Nullable String pooledHost, @Nullable String readOnlyPooledHost,
 			Supplier<LakebaseConfigurationException> noPooledHost) {

@@ -203,7 +203,7 @@ public final class LakebaseLoginDataSource implements DataSource, LakebaseLogins
 		}
 		String url = connection.jdbcUrl();
 		Connection opened = this.resolver.observer()
-			.observe(LakebaseObserver.Step.LOGIN, connection.target(), () -> DRIVER.connect(url, properties));
+			.observe(LakebaseObserver.Step.LOGIN, this.resolver.target(), () -> DRIVER.connect(url, properties));
 		if (opened == null) {
 			throw new SQLException("PgJDBC does not accept the URL " + url, "08001");
 		}

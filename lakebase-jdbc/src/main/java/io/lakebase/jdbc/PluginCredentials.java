@@ -6,6 +6,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -21,8 +24,9 @@ import static io.lakebase.jdbc.LakebaseAuthenticationPlugin.property;
  * The credential caches of {@link LakebaseAuthenticationPlugin}, one per target and workspace
  * identity for the whole JVM, since PgJDBC makes a plugin per login. Bounded: at most
  * {@value #MAX_ENTRIES} caches, the least recently used closed beyond that, and a cache unused for
- * {@link #IDLE_TIMEOUT} closed (it would otherwise refresh forever). Secrets are part of the key
- * only as keyed fingerprints. All caches run on one pair of daemon threads and close at shutdown.
+ * {@link #IDLE_TIMEOUT} closed, checked every minute (it would otherwise refresh forever). Closing
+ * a cache also closes its workspace client's connections. All caches run on one pair of daemon
+ * threads and close at shutdown.
  */
 final class PluginCredentials implements AutoCloseable {
 
@@ -39,8 +43,6 @@ final class PluginCredentials implements AutoCloseable {
 	private final LongSupplier nanoClock;
 
 	private final CacheScheduler scheduler = CacheScheduler.system();
-
-	private final UserTokens fingerprints = new UserTokens();
 
 	// In access order: the first entry is the least recently used.
 	private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -64,10 +66,20 @@ final class PluginCredentials implements AutoCloseable {
 	 * @throws LakebaseConfigurationException when the properties name no target, or several
 	 */
 	Entry entry(Properties info) {
+		for (String secret : LakebaseAuthenticationPlugin.SECRETS) {
+			if (property(info, secret) != null) {
+				// The value is a secret: never in the message.
+				throw new LakebaseConfigurationException(secret, null, "A secret (" + secret + ") is set as a URL "
+						+ "parameter or connection property, where tools and connection pools show and log it",
+						"Remove it, and give the Databricks SDK the secret through the environment "
+								+ "(DATABRICKS_CLIENT_SECRET, DATABRICKS_TOKEN) or a ~/.databrickscfg profile "
+								+ "(databricksProfile).");
+			}
+		}
 		LakebaseTarget target = target(info);
 		DatabricksConfig config = config(info);
 		Key key = new Key(target, config.getHost(), config.getProfile(), config.getConfigFile(), config.getAuthType(),
-				config.getClientId(), fingerprint(config.getClientSecret()), fingerprint(config.getToken()));
+				config.getClientId());
 		List<Entry> retired = new ArrayList<>();
 		Entry entry;
 		synchronized (this.entries) {
@@ -77,13 +89,7 @@ final class PluginCredentials implements AutoCloseable {
 						"Open no connection during shutdown.");
 			}
 			long now = this.nanoClock.getAsLong();
-			for (Iterator<Entry> idle = this.entries.values().iterator(); idle.hasNext();) {
-				Entry candidate = idle.next();
-				if (now - candidate.lastUsed >= this.idleTimeout.toNanos()) {
-					idle.remove();
-					retired.add(candidate);
-				}
-			}
+			retireIdle(now, retired);
 			entry = this.entries.get(key);
 			if (entry == null) {
 				entry = create(target, config);
@@ -100,6 +106,28 @@ final class PluginCredentials implements AutoCloseable {
 		return entry;
 	}
 
+	/**
+	 * Closes the caches unused for the idle timeout.
+	 */
+	void sweep() {
+		List<Entry> retired = new ArrayList<>();
+		synchronized (this.entries) {
+			retireIdle(this.nanoClock.getAsLong(), retired);
+		}
+		retired.forEach(Entry::close);
+	}
+
+	// Under the entries' lock.
+	private void retireIdle(long now, List<Entry> retired) {
+		for (Iterator<Entry> idle = this.entries.values().iterator(); idle.hasNext();) {
+			Entry candidate = idle.next();
+			if (now - candidate.lastUsed >= this.idleTimeout.toNanos()) {
+				idle.remove();
+				retired.add(candidate);
+			}
+		}
+	}
+
 	private Entry create(LakebaseTarget target, DatabricksConfig config) {
 		Supplier<WorkspaceClient> client = LakebaseWorkspaceClients.lazy(config, target);
 		LakebaseCredentialCache credentials = LakebaseCredentialCache
@@ -108,7 +136,7 @@ final class PluginCredentials implements AutoCloseable {
 			.build();
 		logger.debug("Lakebase authentication plugin: credentials of {} in workspace {}", target,
 				(config.getHost() != null) ? config.getHost() : "of the SDK's default chain");
-		return new Entry(target, client, credentials);
+		return new Entry(target, config, client, credentials);
 	}
 
 	int size() {
@@ -127,10 +155,6 @@ final class PluginCredentials implements AutoCloseable {
 		}
 		all.forEach(Entry::close);
 		this.scheduler.shutdown();
-	}
-
-	private @Nullable String fingerprint(@Nullable String secret) {
-		return (secret != null) ? this.fingerprints.fingerprint(secret) : null;
 	}
 
 	private static LakebaseTarget target(Properties info) {
@@ -170,8 +194,6 @@ final class PluginCredentials implements AutoCloseable {
 		set(info, LakebaseAuthenticationPlugin.CONFIG_FILE, config::setConfigFile);
 		set(info, LakebaseAuthenticationPlugin.AUTH_TYPE, config::setAuthType);
 		set(info, LakebaseAuthenticationPlugin.CLIENT_ID, config::setClientId);
-		set(info, LakebaseAuthenticationPlugin.CLIENT_SECRET, config::setClientSecret);
-		set(info, LakebaseAuthenticationPlugin.TOKEN, config::setToken);
 		return config;
 	}
 
@@ -182,10 +204,10 @@ final class PluginCredentials implements AutoCloseable {
 		}
 	}
 
-	// What makes two logins share a credential: the target and who the workspace client is.
+	// What makes two logins share a credential: the target and who the workspace client is (its
+	// secret comes from the environment or the profile, the same for every login of the JVM).
 	private record Key(LakebaseTarget target, @Nullable String host, @Nullable String profile,
-			@Nullable String configFile, @Nullable String authType, @Nullable String clientId,
-			@Nullable String secretFingerprint, @Nullable String tokenFingerprint) {
+			@Nullable String configFile, @Nullable String authType, @Nullable String clientId) {
 	}
 
 	/**
@@ -195,6 +217,8 @@ final class PluginCredentials implements AutoCloseable {
 
 		private final LakebaseTarget target;
 
+		private final DatabricksConfig config;
+
 		private final Supplier<WorkspaceClient> workspaceClient;
 
 		private final LakebaseCredentialCache credentials;
@@ -202,8 +226,12 @@ final class PluginCredentials implements AutoCloseable {
 		// Guarded by the entries' lock.
 		private long lastUsed;
 
-		Entry(LakebaseTarget target, Supplier<WorkspaceClient> workspaceClient, LakebaseCredentialCache credentials) {
+		private volatile boolean closed;
+
+		Entry(LakebaseTarget target, DatabricksConfig config, Supplier<WorkspaceClient> workspaceClient,
+				LakebaseCredentialCache credentials) {
 			this.target = target;
+			this.config = config;
 			this.workspaceClient = workspaceClient;
 			this.credentials = credentials;
 		}
@@ -220,8 +248,17 @@ final class PluginCredentials implements AutoCloseable {
 			return this.credentials;
 		}
 
+		boolean isClosed() {
+			return this.closed;
+		}
+
 		void close() {
+			this.closed = true;
 			this.credentials.close();
+			// Set once the client is made (it has not been if no login got that far).
+			if (this.config.getHttpClient() instanceof SecretRedactingHttpClient http) {
+				http.close();
+			}
 		}
 
 	}
@@ -231,8 +268,14 @@ final class PluginCredentials implements AutoCloseable {
 		static final PluginCredentials INSTANCE = new PluginCredentials(MAX_ENTRIES, IDLE_TIMEOUT, System::nanoTime);
 
 		static {
+			ScheduledExecutorService sweeper = Executors
+				.newSingleThreadScheduledExecutor(CacheScheduler.daemonThreads("lakebase-plugin-sweep"));
+			sweeper.scheduleWithFixedDelay(INSTANCE::sweep, 1, 1, TimeUnit.MINUTES);
 			Runtime.getRuntime()
-				.addShutdownHook(CacheScheduler.daemonThreads("lakebase-plugin-shutdown").newThread(INSTANCE::close));
+				.addShutdownHook(CacheScheduler.daemonThreads("lakebase-plugin-shutdown").newThread(() -> {
+					sweeper.shutdownNow();
+					INSTANCE.close();
+				}));
 		}
 
 	}

@@ -14,6 +14,7 @@ import com.databricks.sdk.core.commons.CommonsHttpClient;
 import com.databricks.sdk.core.http.HttpClient;
 import com.databricks.sdk.core.http.Request;
 import com.databricks.sdk.core.http.Response;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,6 +37,10 @@ final class SecretRedactingHttpClient implements HttpClient {
 	private final DatabricksConfig config;
 
 	private volatile @Nullable HttpClient delegate;
+
+	// Its own, so that closing a client that is dropped (the authentication plugin's) frees its
+	// connections to the workspace; the SDK's default sizes.
+	private final PoolingHttpClientConnectionManager connections = connections();
 
 	// The latest throttled answer's Retry-After, with when it came (monotonic nanoseconds).
 	private volatile @Nullable RetryAfter retryAfter;
@@ -174,13 +179,29 @@ final class SecretRedactingHttpClient implements HttpClient {
 	private record ServerDate(Instant date, long receivedAt) {
 	}
 
+	/**
+	 * Closes the connections to the workspace: for a client that is dropped.
+	 */
+	void close() {
+		this.connections.shutdown();
+	}
+
+	private static PoolingHttpClientConnectionManager connections() {
+		PoolingHttpClientConnectionManager connections = new PoolingHttpClientConnectionManager();
+		connections.setMaxTotal(100);
+		connections.setDefaultMaxPerRoute(20);
+		return connections;
+	}
+
 	private HttpClient delegate() {
 		HttpClient client = this.delegate;
 		if (client == null) {
 			synchronized (this) {
 				client = this.delegate;
 				if (client == null) {
-					client = new CommonsHttpClient.Builder().withDatabricksConfig(this.config).build();
+					client = new CommonsHttpClient.Builder().withDatabricksConfig(this.config)
+						.withConnectionManager(this.connections)
+						.build();
 					this.delegate = client;
 				}
 			}

@@ -2,6 +2,8 @@ package io.lakebase.jdbc;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -17,9 +19,11 @@ import io.lakebase.local.Identity;
 import io.lakebase.local.LocalLakebase;
 import io.lakebase.local.LocalLakebaseExtension;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.plugin.AuthenticationRequestType;
 import org.postgresql.util.PSQLException;
 
@@ -36,6 +40,19 @@ class LakebaseAuthenticationPluginIT {
 	@RegisterExtension
 	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(
 			LocalLakebase.builder().tokenLifetime(Duration.ofSeconds(5)));
+
+	@TempDir
+	static Path home;
+
+	static Path configFile;
+
+	@BeforeAll
+	static void writeProfile() throws Exception {
+		Identity identity = lakebase.get().defaultIdentity();
+		configFile = Files.writeString(home.resolve("databrickscfg"), "[lakebase-local]\nhost = "
+				+ lakebase.get().workspaceUrl() + "\nclient_id = " + identity.name() + "\nclient_secret = "
+				+ identity.secret() + "\n");
+	}
 
 	@BeforeEach
 	void reset() {
@@ -69,27 +86,26 @@ class LakebaseAuthenticationPluginIT {
 			}
 		}
 		long calls = lakebase.get().stats().credentialRequests();
-		assertThat(connections).isGreaterThanOrEqualTo(40);
+		assertThat(connections).isGreaterThanOrEqualTo(10);
 		assertThat(lakebase.get().stats().loginsRejected()).isZero();
+		assertThat(lakebase.get().stats().loginsAccepted()).isGreaterThanOrEqualTo(2L * connections);
 		// Refreshed ahead of expiry, about every 2.5 s of the 5 s lifetime, however many logins.
 		assertThat(calls).as("credential calls for %d + %d connections", connections, pooled.get()).isBetween(3L, 8L);
-		assertThat(lakebase.get().stats().loginsAccepted()).isGreaterThan(calls * 10);
 	}
 
 	@Test
 	void flywayMigratesGivenOnlyAUrl() throws Exception {
 		Identity identity = lakebase.get().defaultIdentity();
-		String url = url("lakebaseEndpoint=" + encode(LocalLakebase.DEFAULT_ENDPOINT) + "&databricksHost="
-				+ encode(lakebase.get().workspaceUrl()) + "&databricksClientId=" + identity.name());
-		// Flyway takes a URL, a user and a password: the secret rides in the URL only because a test
-		// cannot set environment variables (DATABRICKS_CLIENT_SECRET), where it belongs.
+		// Flyway takes a URL, a user and a password: everything else rides in the URL.
+		String url = url("lakebaseEndpoint=" + encode(LocalLakebase.DEFAULT_ENDPOINT) + "&databricksConfigFile="
+				+ encode(configFile.toString()) + "&databricksProfile=lakebase-local");
 		Flyway flyway = Flyway.configure()
-			.dataSource(url + "&databricksClientSecret=" + encode(identity.secret()), identity.name(), null)
+			.dataSource(url, identity.name(), null)
 			.locations("classpath:db/plugin")
 			.schemas("plugin_tool")
 			.load();
 		assertThat(flyway.migrate().migrationsExecuted).isEqualTo(1);
-		try (Connection connection = DriverManager.getConnection(url, secretOnly(identity));
+		try (Connection connection = DriverManager.getConnection(url);
 				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("SELECT note FROM plugin_tool.plugin_migrated")) {
 			assertThat(result.next()).isTrue();
@@ -104,8 +120,19 @@ class LakebaseAuthenticationPluginIT {
 		assertThatExceptionOfType(SQLException.class)
 			.isThrownBy(() -> DriverManager.getConnection(url(""), workspace(identity)))
 			.withMessageContaining("No Lakebase target is set")
-			.withMessageContaining("lakebaseEndpoint=projects/<p>/branches/<b>/endpoints/<e>");
-		assertThat(lakebase.get().stats().credentialRequests()).isZero();
+			.withMessageContaining("lakebaseEndpoint=projects/<p>/branches/<b>/endpoints/<e>")
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("22023"));
+	}
+
+	@Test
+	void aSecretInTheUrlIsRefusedByNameWithoutItsValue() {
+		Identity identity = lakebase.get().defaultIdentity();
+		String url = url("lakebaseEndpoint=" + encode(LocalLakebase.DEFAULT_ENDPOINT) + "&databricksClientSecret="
+				+ encode(identity.secret()));
+		assertThatExceptionOfType(SQLException.class).isThrownBy(() -> DriverManager.getConnection(url, workspace(identity)))
+			.withMessageContaining("A secret (databricksClientSecret) is set as a URL parameter")
+			.withMessageContaining("DATABRICKS_CLIENT_SECRET")
+			.withMessageNotContaining(identity.secret());
 	}
 
 	@Test
@@ -135,7 +162,16 @@ class LakebaseAuthenticationPluginIT {
 		assertThatExceptionOfType(PSQLException.class)
 			.isThrownBy(() -> new LakebaseAuthenticationPlugin(remote).getPassword(AuthenticationRequestType.CLEARTEXT_PASSWORD))
 			.withMessageContaining("accepts any server certificate");
-		assertThat(lakebase.get().stats().credentialRequests()).isZero();
+		remote.remove("sslfactory");
+		remote.setProperty("sslmode", "verify-ca");
+		assertThatExceptionOfType(PSQLException.class)
+			.isThrownBy(() -> new LakebaseAuthenticationPlugin(remote).getPassword(AuthenticationRequestType.CLEARTEXT_PASSWORD))
+			.withMessageContaining("'verify-ca' without sslrootcert");
+		remote.setProperty("sslmode", "verify-full");
+		remote.setProperty("sslhostnameverifier", "com.example.TrustingVerifier");
+		assertThatExceptionOfType(PSQLException.class)
+			.isThrownBy(() -> new LakebaseAuthenticationPlugin(remote).getPassword(AuthenticationRequestType.CLEARTEXT_PASSWORD))
+			.withMessageContaining("Remove sslhostnameverifier");
 	}
 
 	private static String url(String lakebaseParameters) {
@@ -145,18 +181,12 @@ class LakebaseAuthenticationPluginIT {
 				+ (lakebaseParameters.isEmpty() ? "" : "&" + lakebaseParameters);
 	}
 
-	// The workspace as connection properties, as a tool's driver properties would carry it.
+	// The workspace as a tool's driver properties name it: a profile of a Databricks configuration
+	// file, which holds the secret (a test cannot set DATABRICKS_CLIENT_SECRET).
 	private static Properties workspace(Identity identity) {
 		Properties properties = new Properties();
-		properties.setProperty(LakebaseAuthenticationPlugin.HOST, lakebase.get().workspaceUrl());
-		properties.setProperty(LakebaseAuthenticationPlugin.CLIENT_ID, identity.name());
-		properties.setProperty(LakebaseAuthenticationPlugin.CLIENT_SECRET, identity.secret());
-		return properties;
-	}
-
-	private static Properties secretOnly(Identity identity) {
-		Properties properties = new Properties();
-		properties.setProperty(LakebaseAuthenticationPlugin.CLIENT_SECRET, identity.secret());
+		properties.setProperty(LakebaseAuthenticationPlugin.CONFIG_FILE, configFile.toString());
+		properties.setProperty(LakebaseAuthenticationPlugin.PROFILE, "lakebase-local");
 		return properties;
 	}
 

@@ -2,6 +2,8 @@ package io.lakebase.jdbc;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,6 +20,7 @@ import io.lakebase.local.LocalLakebaseExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +43,9 @@ class LakebaseBranchAndPoolerIT {
 		.branch("projects/local/branches/empty")
 		.pooler(true));
 
+	@TempDir
+	static Path home;
+
 	@BeforeEach
 	void reset() {
 		lakebase.get().stats().reset();
@@ -54,7 +60,9 @@ class LakebaseBranchAndPoolerIT {
 			}
 			LakebaseConnectionInfo resolved = dataSource.logins().resolver().resolved().orElseThrow();
 			assertThat(resolved.host()).isEqualTo(lakebase.get().host(DEV_ENDPOINT));
-			assertThat(resolved.target().kind()).isEqualTo("branch");
+			// From now on the branch's endpoint: logins, users' credentials and reports name it.
+			assertThat(resolved.target()).isEqualTo(LakebaseTarget.endpoint(DEV_ENDPOINT));
+			assertThat(dataSource.logins().resolver().target().kind()).isEqualTo("branch");
 			assertThat(lakebase.get().stats().loginsAccepted(lakebase.get().host(DEV_ENDPOINT))).isEqualTo(1);
 			// The credential was asked for the branch's endpoint.
 			assertThat(lakebase.get().stats().credentialRequests()).isEqualTo(1);
@@ -138,15 +146,24 @@ class LakebaseBranchAndPoolerIT {
 				+ identity.name() + "&authenticationPluginClassName=" + LakebaseAuthenticationPlugin.class.getName()
 				+ "&lakebaseProject=local&lakebaseBranch=dev";
 		Properties workspace = new Properties();
-		workspace.setProperty(LakebaseAuthenticationPlugin.HOST, lakebase.get().workspaceUrl());
-		workspace.setProperty(LakebaseAuthenticationPlugin.CLIENT_ID, identity.name());
-		workspace.setProperty(LakebaseAuthenticationPlugin.CLIENT_SECRET, identity.secret());
+		workspace.setProperty(LakebaseAuthenticationPlugin.CONFIG_FILE, Files
+			.writeString(home.resolve("databrickscfg"), "[branch]\nhost = " + lakebase.get().workspaceUrl()
+					+ "\nclient_id = " + identity.name() + "\nclient_secret = " + identity.secret() + "\n")
+			.toString());
+		workspace.setProperty(LakebaseAuthenticationPlugin.PROFILE, "branch");
 		try (Connection connection = DriverManager.getConnection(url, workspace)) {
 			assertThat(connection.isValid(1)).isTrue();
 		}
 		assertThatExceptionOfType(SQLException.class)
 			.isThrownBy(() -> DriverManager.getConnection(url.replace("&lakebaseBranch=dev", ""), workspace))
-			.withMessageContaining("lakebaseBranch is not set");
+			.withMessageContaining("lakebaseBranch is not set")
+			.withMessageContaining("URL parameter lakebaseBranch");
+		assertThatExceptionOfType(SQLException.class)
+			.isThrownBy(() -> DriverManager.getConnection(url.replace("lakebaseBranch=dev", "lakebaseBranch=staging"),
+					workspace))
+			.withMessageContaining("The branch 'projects/local/branches/staging' does not exist")
+			.withMessageContaining("(URL parameter lakebaseBranch)")
+			.satisfies((ex) -> assertThat(ex.getSQLState()).isEqualTo("22023"));
 	}
 
 	private static LakebaseDataSource dataSource(Consumer<LakebaseDataSource.Builder> target,

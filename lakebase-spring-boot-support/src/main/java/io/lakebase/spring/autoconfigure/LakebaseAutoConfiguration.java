@@ -177,6 +177,9 @@ public final class LakebaseAutoConfiguration {
 			ConflictingConnectionProperties.JDBC.check(environment, "lakebase." + resolver.target().kind());
 			// Before the startup check logs in: the pool would take these over.
 			ConflictingConnectionProperties.checkTls(environment, "spring.datasource.hikari.data-source-properties");
+			if (properties.isPooled()) {
+				PooledSessionState.refuse(environment);
+			}
 			LakebasePrimaryConnection connection = new LakebasePrimaryConnection(resolver, credentials);
 			LakebaseFailFast.check(connection.loginDataSource(new Properties()), properties, (failure) -> false);
 			return connection;

@@ -62,8 +62,14 @@ final class LakebaseDataSourceBeanPostProcessor implements BeanPostProcessor, Pr
 			if (!failFast() && !this.environment.containsProperty("spring.datasource.hikari.initialization-fail-timeout")) {
 				dataSource.setInitializationFailTimeout(-1);
 			}
+			boolean pooled = this.properties.getObject().isPooled();
+			if (pooled) {
+				PooledSessionState.refuse(dataSource);
+			}
 			LakebaseReadOnlyRouting routing = this.readOnlyRouting.getIfAvailable();
-			if (routing != null) {
+			// readOnlyMode=always sets the session read-only: through a transaction-mode pooler,
+			// some other client's session.
+			if (routing != null && !pooled) {
 				routing.preparePrimary(dataSource);
 			}
 		}

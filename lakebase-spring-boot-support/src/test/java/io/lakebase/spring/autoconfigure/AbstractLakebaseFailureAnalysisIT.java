@@ -437,6 +437,16 @@ public abstract class AbstractLakebaseFailureAnalysisIT {
 	}
 
 	@Test
+	void thePoolerWithSessionStateOfThePool(CapturedOutput output) {
+		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL), "lakebase.pooled=true",
+				"spring.datasource.hikari.transaction-isolation=TRANSACTION_SERIALIZABLE");
+		assertThat(report.getDescription()).contains(
+				"Invalid value 'TRANSACTION_SERIALIZABLE' for configuration property "
+						+ "'spring.datasource.hikari.transaction-isolation'",
+				"leaks to another client", "@Transactional(isolation = ...)");
+	}
+
+	@Test
 	void pooledHost(CapturedOutput output) {
 		FailureAnalysis report = startFails(output, properties(SERVICE_PRINCIPAL),
 				"lakebase.host=pooler.lakebase.invalid");
