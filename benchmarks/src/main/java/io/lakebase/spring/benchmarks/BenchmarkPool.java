@@ -9,14 +9,13 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The Hikari pool of one variant, with what must be closed along with it (for the starter, its
- * Spring context). The pool starts on the first {@code getConnection()}.
+ * One Hikari pool of the harness, with what must be closed along with it (for the starter, its
+ * Spring context). The pool starts on the first {@code getConnection()}; messages name it by its
+ * pool name, which says its variant.
  */
 final class BenchmarkPool implements AutoCloseable {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-	private final Variant variant;
 
 	private final HikariDataSource dataSource;
 
@@ -24,14 +23,9 @@ final class BenchmarkPool implements AutoCloseable {
 
 	private final long openedAt = System.nanoTime();
 
-	BenchmarkPool(Variant variant, HikariDataSource dataSource, AutoCloseable owner) {
-		this.variant = variant;
+	BenchmarkPool(HikariDataSource dataSource, AutoCloseable owner) {
 		this.dataSource = dataSource;
 		this.owner = owner;
-	}
-
-	Variant variant() {
-		return this.variant;
 	}
 
 	HikariDataSource dataSource() {
@@ -46,7 +40,7 @@ final class BenchmarkPool implements AutoCloseable {
 		if (this.owner instanceof ConfigurableApplicationContext context) {
 			return context;
 		}
-		throw new IllegalStateException("The pool of variant " + this.variant.letter() + " has no Spring context");
+		throw new IllegalStateException("The pool " + this.dataSource.getPoolName() + " has no Spring context");
 	}
 
 	Duration age() {
@@ -98,7 +92,7 @@ final class BenchmarkPool implements AutoCloseable {
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Pool " + this.variant.poolName() + " failed " + what + " within "
+				throw new IllegalStateException("Pool " + this.dataSource.getPoolName() + " failed " + what + " within "
 						+ TIMEOUT.toSeconds() + " s (it has " + totalConnections() + ")");
 			}
 			sleepBriefly();

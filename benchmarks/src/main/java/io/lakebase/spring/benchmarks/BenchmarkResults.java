@@ -24,13 +24,14 @@ import java.util.Map;
  * @param health figure 7, the starter's health checks
  * @param r2dbc figure 8, R2DBC
  * @param users figure 9, on behalf of users
+ * @param plugin figure 10, the authentication plugin
  */
 record BenchmarkResults(BenchmarkOptions options, MachineDescription machine, double loadAverageAtEnd,
 		Instant startedAt, Duration runTime,
 		Duration tokenLifetime, PoolFillBenchmark.Result fill, List<PoolUse> longLivedPools,
 		Map<Variant, LoadResult> churn, ThroughputBenchmark.Result throughput, StartupBenchmark.Result startup,
 		Map<Variant, Long> heapPerContext, HealthProbeBenchmark.Result health, R2dbcBenchmark.Result r2dbc,
-		UserPoolsBenchmark.Result users) {
+		UserPoolsBenchmark.Result users, PluginBenchmark.Result plugin) {
 
 	RunPlan plan() {
 		return this.options.plan();

@@ -44,6 +44,8 @@ final class Figures {
 		figures.add(newUserRequest(results));
 		figures.add(newUserCalls(results));
 		figures.add(userHeap(results));
+		figures.add(pluginThroughput(results, plan));
+		figures.add(pluginCredentialCalls(results));
 		return figures;
 	}
 
@@ -248,6 +250,44 @@ final class Figures {
 		return new Figure("9e. On behalf of users: retained heap per idle user's pool (" + count(users.newUsers().users(),
 				"user") + ", one request each; C per idle connection of the service principal)", Figure.Unit.KIBIBYTES,
 				values, target);
+	}
+
+	/**
+	 * Figure 10a: the starter's pool in column B, the plugin's in column C, so that the B/C
+	 * column reads starter/plugin; the target is the plugin's ratio to the starter.
+	 */
+	private static Figure pluginThroughput(BenchmarkResults results, RunPlan plan) {
+		PluginBenchmark.Result plugin = results.plugin();
+		Map<Variant, Double> values = new EnumMap<>(Variant.class);
+		values.put(Variant.GUIDE, Double.NaN);
+		values.put(Variant.STARTER, plugin.starterTransactionsPerSecond());
+		values.put(Variant.STATIC_PASSWORD, plugin.pluginTransactionsPerSecond());
+		double ratio = plugin.pluginTransactionsPerSecond() / plugin.starterTransactionsPerSecond();
+		String target = "plugin/starter (C/B) ≥ 0.98: " + verdict(ratio >= MINIMUM_THROUGHPUT_RATIO)
+				+ format(" (%.3f; the B/C column is starter/plugin)", ratio);
+		return new Figure("10a. Authentication plugin: `SELECT 1` transactions per second through the pool ("
+				+ plan.threads() + " threads, median of " + count(plan.throughputRounds(), "round")
+				+ "; B the starter's pool, C a plain Hikari pool given only a JDBC URL with the plugin)",
+				Figure.Unit.TRANSACTIONS_PER_SECOND, values, target);
+	}
+
+	private static Figure pluginCredentialCalls(BenchmarkResults results) {
+		PluginBenchmark.Result plugin = results.plugin();
+		CredentialCount counted = plugin.pluginConnections();
+		Map<Variant, Double> values = values((variant) -> (variant == Variant.STATIC_PASSWORD)
+				? counted.callsPerThousandLogins() : Double.NaN);
+		Map<Variant, String> details = Map.of(Variant.STATIC_PASSWORD,
+				format("(%d / %d)", counted.calls(), counted.logins()));
+		boolean met = counted.calls() <= allowedCalls(plugin.countedFor(), results.tokenLifetime())
+				&& counted.logins() >= results.plan().pluginLogins();
+		String target = "plugin (C) ≤ 1 call per token lifetime (" + describe(results.tokenLifetime())
+				+ "), however many connections: " + verdict(met) + " (" + count((int) counted.calls(), "call") + " for "
+				+ format("%,d connections in %.1f s", counted.logins(), plugin.countedFor().toMillis() / 1000.0)
+				+ ", the first when the pool opened with the plugin's cache empty); B's pool: figure 1";
+		return new Figure("10b. Authentication plugin: credential API calls per 1,000 new physical connections of the "
+				+ "plugin's pool (calls / connections; every connection evicted every "
+				+ describe(PluginBenchmark.CHURN_INTERVAL) + " under load)", Figure.Unit.PER_THOUSAND, values, details,
+				target);
 	}
 
 	private static Map<Variant, Double> onlyStarter(double value) {

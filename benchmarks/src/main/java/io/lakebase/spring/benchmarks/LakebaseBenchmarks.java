@@ -16,8 +16,8 @@ import io.lakebase.local.LocalLakebase;
 /**
  * Compares, in one run on a local Lakebase with a slow credential API, the Databricks guide's
  * per-connection credential pattern (A), the starter (B) and a static password (C), then the
- * starter's connections on behalf of users against the service principal's own, and writes the
- * figures as a markdown table.
+ * starter's connections on behalf of users against the service principal's own, then PgJDBC's
+ * authentication plugin against the starter, and writes the figures as a markdown table.
  *
  * @see BenchmarkOptions#USAGE
  */
@@ -114,9 +114,11 @@ public final class LakebaseBenchmarks {
 			R2dbcBenchmark.Result r2dbc = new R2dbcBenchmark(target, lakebase.stats(), plan).run();
 			progress("figure 9: on behalf of users");
 			UserPoolsBenchmark.Result users = new UserPoolsBenchmark(lakebase, pools, target, meter, plan).run();
+			progress("figure 10: authentication plugin");
+			PluginBenchmark.Result plugin = new PluginBenchmark(pools, lakebase.stats(), load, plan).run();
 			results = new BenchmarkResults(options, machine, MachineDescription.currentLoadAverage(), startedAt,
 					Duration.ofNanos(System.nanoTime() - start), TOKEN_LIFETIME, fill, longLivedUses, churn, throughput,
-					startup, heap, health, r2dbc, users);
+					startup, heap, health, r2dbc, users, plugin);
 		}
 		List<Figure> figures = Figures.from(results);
 		String markdown = MarkdownReport.render(results, figures);

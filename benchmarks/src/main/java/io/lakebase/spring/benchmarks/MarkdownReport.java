@@ -68,6 +68,11 @@ final class MarkdownReport {
 				+ "and workspace client): in its rows B is a user's own pool and C the service principal's pool with C's "
 				+ "static password; the target column of 9a and 9b also compares with B's own pool of the service "
 				+ "principal. A has no such pattern.\n\n");
+		out.append("Figure 10 is PgJDBC's authentication plugin (`LakebaseAuthenticationPlugin`), the way tools connect: "
+				+ "a plain Hikari pool given only a JDBC URL naming the plugin, with the workspace as driver properties and "
+				+ "the secret in a Databricks configuration profile. In "
+				+ "its rows B is a fresh pool of the starter's and C the plugin's pool, not the static password: the B/C "
+				+ "column reads starter/plugin. A has no such pattern.\n\n");
 	}
 
 	private static void table(StringBuilder out, List<Figure> figures) {
@@ -161,6 +166,24 @@ final class MarkdownReport {
 				+ "like C's holding as many idle connections, per connection. Both include the local Lakebase's end of "
 				+ "each connection (its login front runs in this JVM); B − C is what a user's pool keeps beyond its "
 				+ "connection.\n");
+		out.append("10. A fresh B pool, settled, and a Hikari pool with B's settings (" + plan.poolSize()
+				+ " connections, minimum idle " + plan.poolSize() + ", `maxLifetime` 45 minutes) on a JDBC URL alone: the "
+				+ "front's address with `sslmode=" + ConnectionTarget.SSL_MODE + "` and its CA, `user`, "
+				+ "`authenticationPluginClassName` and `lakebaseEndpoint`; the workspace URL, client id and auth type as "
+				+ "driver properties, and the secret in a profile of a Databricks configuration file of the pool's own "
+				+ "(`databricksConfigFile`, `databricksProfile`: the plugin refuses secrets in URLs and properties). "
+				+ "10b first: the plugin's pool opens cold, then " + plan.threads()
+				+ " threads borrow, run `SELECT 1` and keep the connection " + Figures.describe(plan.churnHold())
+				+ " while every connection is evicted every " + Figures.describe(PluginBenchmark.CHURN_INTERVAL)
+				+ ", until the pool has opened at least " + plan.pluginLogins() + " connections; calls and logins as the "
+				+ "local Lakebase counts them, from the pool's first `getConnection()` until it settles. PgJDBC makes a "
+				+ "plugin per login, and all logins of the JVM with the same target and identity share one credential "
+				+ "cache that outlives pools: no earlier figure uses the plugin, and the configuration file, new for the "
+				+ "pool, is part of the cache's key, so the cache is empty at the pool's first login and that first "
+				+ "credential call is counted. 10a: then, as in figure 4, the same threads without hold or eviction, "
+				+ "after " + Figures.describe(plan.warmup()) + " of warm-up per pool, "
+				+ Figures.count(plan.throughputRounds(), "round") + " of " + Figures.describe(plan.throughputSlice())
+				+ " per pool, in alternating order; transactions completed per second in the median round.\n");
 		String failures = failures(results);
 		if (failures != null) {
 			out.append("\nFailed borrows or queries under load: ").append(failures).append(".\n");
@@ -189,6 +212,9 @@ final class MarkdownReport {
 			if (failed > 0) {
 				failures.append((failures.length() > 0) ? ", " : "").append(variant.letter()).append(' ').append(failed);
 			}
+		}
+		if (results.plugin().failures() > 0) {
+			failures.append((failures.length() > 0) ? ", " : "").append("figure 10 ").append(results.plugin().failures());
 		}
 		return (failures.length() > 0) ? failures.toString() : null;
 	}

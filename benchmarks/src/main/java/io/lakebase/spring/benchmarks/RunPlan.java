@@ -24,11 +24,13 @@ import java.time.Duration;
  * @param requestTime how long the pools of figures 9a and 9b serve requests that are counted, after
  * the warm-up
  * @param newUsers users whose first request figures 9c to 9e measure
+ * @param pluginLogins new physical connections, at least, that the authentication plugin's pool
+ * opens in figure 10b
  */
 record RunPlan(int poolSize, int threads, int fillWarmups, int fillIterations, Duration warmup,
 		Duration evictionInterval, Duration churnHold, Duration churnSlice, int churnRounds, Duration throughputSlice,
 		int throughputRounds, int startupWarmups, int startupIterations, int heapContexts, Duration requestTime,
-		int newUsers) {
+		int newUsers, int pluginLogins) {
 
 	/**
 	 * A few minutes on a two-core machine. Short slices in many rounds, the variants taking turns,
@@ -37,7 +39,7 @@ record RunPlan(int poolSize, int threads, int fillWarmups, int fillIterations, D
 	 */
 	static RunPlan full() {
 		return new RunPlan(10, 16, 1, 5, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(5),
-				Duration.ofSeconds(6), 4, Duration.ofMillis(1500), 10, 2, 10, 8, Duration.ofSeconds(6), 20);
+				Duration.ofSeconds(6), 4, Duration.ofMillis(1500), 10, 2, 10, 8, Duration.ofSeconds(6), 20, 300);
 	}
 
 	/**
@@ -46,7 +48,7 @@ record RunPlan(int poolSize, int threads, int fillWarmups, int fillIterations, D
 	 */
 	static RunPlan smoke() {
 		return new RunPlan(10, 16, 0, 1, Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(5),
-				Duration.ofMillis(800), 1, Duration.ofMillis(300), 1, 0, 1, 1, Duration.ofMillis(200), 3);
+				Duration.ofMillis(800), 1, Duration.ofMillis(300), 1, 0, 1, 1, Duration.ofMillis(200), 3, 30);
 	}
 
 }

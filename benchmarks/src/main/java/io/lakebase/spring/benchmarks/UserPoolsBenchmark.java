@@ -203,7 +203,7 @@ final class UserPoolsBenchmark {
 		dataSource.setPoolName(Variant.STATIC_PASSWORD.poolName() + "-idle");
 		dataSource.setMaximumPoolSize(connections);
 		dataSource.setMaxLifetime(GuidePattern.MAX_LIFETIME.toMillis());
-		try (BenchmarkPool pool = settled(new BenchmarkPool(Variant.STATIC_PASSWORD, dataSource, dataSource))) {
+		try (BenchmarkPool pool = settled(new BenchmarkPool(dataSource, dataSource))) {
 			long after = HeapBenchmark.usedHeapAfterCollections();
 			return (after - before) / connections;
 		}

@@ -43,7 +43,9 @@ class LakebaseBenchmarksSmokeTests {
 					(label) -> assertThat(label).startsWith("9b. On behalf of users: a known user's request p99"),
 					(label) -> assertThat(label).startsWith("9c. On behalf of users: a new user's first request"),
 					(label) -> assertThat(label).startsWith("9d. On behalf of users: workspace API requests per new user"),
-					(label) -> assertThat(label).startsWith("9e. On behalf of users: retained heap per idle user's pool"));
+					(label) -> assertThat(label).startsWith("9e. On behalf of users: retained heap per idle user's pool"),
+					(label) -> assertThat(label).startsWith("10a. Authentication plugin: `SELECT 1` transactions per second"),
+					(label) -> assertThat(label).startsWith("10b. Authentication plugin: credential API calls"));
 		for (Figure figure : report.figures()) {
 			assertThat(report.markdown()).contains("| " + figure.label() + " | " + figure.cell(Variant.GUIDE) + " | "
 					+ figure.cell(Variant.STARTER) + " | " + figure.cell(Variant.STATIC_PASSWORD) + " | ");
@@ -125,6 +127,17 @@ class LakebaseBenchmarksSmokeTests {
 		for (UserPoolsBenchmark.Source source : UserPoolsBenchmark.Source.values()) {
 			assertThat(report.results().users().requests(source)).isPositive();
 		}
+	}
+
+	@Test
+	void thePluginsPoolSharesOneCredentialHoweverManyConnectionsItOpens() {
+		PluginBenchmark.Result plugin = report.results().plugin();
+		// The plugin's cache is new at the pool's first login: exactly one call, counted.
+		assertThat(plugin.pluginConnections().calls()).isOne();
+		assertThat(plugin.pluginConnections().logins()).isGreaterThanOrEqualTo(report.results().plan().pluginLogins());
+		assertThat(report.figures().get(17).target()).contains(": met");
+		assertThat(plugin.pluginTransactionsPerSecond()).isPositive();
+		assertThat(plugin.starterTransactionsPerSecond()).isPositive();
 	}
 
 	@Test
