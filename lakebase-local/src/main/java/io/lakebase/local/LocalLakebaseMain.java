@@ -39,6 +39,9 @@ public final class LocalLakebaseMain {
 			                           lakebase-local-ca-key.pem), the same from run to run; later
 			                           runs update only the emulator's own values in PATH and keep
 			                           every other line (with fixed ports and secret, nothing changes)
+			  --pooler=true            give each endpoint a pooled host, as Lakebase's built-in pooler
+			                           (PgBouncer, transaction mode; for lakebase.pooled=true): it
+			                           refuses named prepared statements as that mode does
 			  --help                   print this and exit
 			""";
 
@@ -188,9 +191,12 @@ public final class LocalLakebaseMain {
 
 	private static String host(LocalLakebase lakebase, String compute, boolean readOnly) {
 		String host = compute + " " + lakebase.host(compute);
-		return readOnly ? host + " (read-only)"
+		String described = readOnly ? host + " (read-only)"
 				: lakebase.readOnlyHost(compute).map((readOnlyHost) -> host + " (read-only " + readOnlyHost + ")")
 					.orElse(host);
+		boolean endpoint = lakebase.endpoints().stream().anyMatch((candidate) -> candidate.name().equals(compute));
+		return endpoint ? lakebase.pooledHost(compute).map((pooled) -> described + " (pooled " + pooled + ")")
+			.orElse(described) : described;
 	}
 
 	private static Map<String, String> springProperties(LocalLakebase lakebase, Path caCertificate) {
@@ -268,6 +274,8 @@ public final class LocalLakebaseMain {
 
 		private @Nullable Path propertiesFile;
 
+		private boolean pooler;
+
 		private boolean help;
 
 		static Options parse(String... args) {
@@ -291,6 +299,7 @@ public final class LocalLakebaseMain {
 					case "workspace-port" -> options.workspacePort = port(name, value);
 					case "client-secret" -> options.clientSecret = nonBlank(name, value);
 					case "properties-file" -> options.propertiesFile = Path.of(nonBlank(name, value));
+					case "pooler" -> options.pooler = bool(name, value);
 					default -> throw new IllegalArgumentException("Unknown option '--" + name + "'.");
 				}
 			}
@@ -298,7 +307,10 @@ public final class LocalLakebaseMain {
 		}
 
 		LocalLakebase.Builder builder() {
-			LocalLakebase.Builder builder = LocalLakebase.builder().port(this.port).workspacePort(this.workspacePort);
+			LocalLakebase.Builder builder = LocalLakebase.builder()
+				.port(this.port)
+				.workspacePort(this.workspacePort)
+				.pooler(this.pooler);
 			if (this.propertiesFile != null) {
 				// The CA beside the properties file, kept from run to run.
 				builder.certificateAuthority(this.propertiesFile.toAbsolutePath().getParent());
@@ -320,6 +332,13 @@ public final class LocalLakebaseMain {
 				// reported below
 			}
 			throw new IllegalArgumentException("--" + name + " must be a port between 1 and 65535, got '" + value + "'.");
+		}
+
+		private static boolean bool(String name, String value) {
+			if (!value.equals("true") && !value.equals("false")) {
+				throw new IllegalArgumentException("--" + name + " must be true or false, got '" + value + "'.");
+			}
+			return Boolean.parseBoolean(value);
 		}
 
 		private static String nonBlank(String name, String value) {

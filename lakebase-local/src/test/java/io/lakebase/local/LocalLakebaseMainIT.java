@@ -81,6 +81,17 @@ class LocalLakebaseMainIT {
 	}
 
 	@Test
+	void thePoolerOptionGivesEachEndpointAPooledHost() throws Exception {
+		try (LocalLakebase lakebase = LocalLakebaseMain.Options.parse("--pooler=true").builder().start()) {
+			String pooled = lakebase.pooledHost(LocalLakebase.DEFAULT_ENDPOINT).orElseThrow();
+			assertThat(LocalLakebaseMain.describe(lakebase, null))
+				.containsPattern(LocalLakebase.DEFAULT_ENDPOINT + " " + lakebase.host() + " [^,]*\\(pooled " + pooled + "\\)");
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> LocalLakebaseMain.Options.parse("--pooler=yes"))
+			.withMessage("--pooler must be true or false, got 'yes'.");
+	}
+
+	@Test
 	void withoutOptionsThePortsAndTheSecretAreNewEachRun() throws Exception {
 		LocalLakebaseMain.Options options = LocalLakebaseMain.Options.parse();
 		try (LocalLakebase first = options.builder().start(); LocalLakebase second = options.builder().start()) {
