@@ -177,6 +177,10 @@ final class PostgresBackend implements DatabaseServer {
 			// Also the password of the start's own readiness check.
 			builder.setConnectConfig("password", superuserPassword);
 		}
+		if (!Files.exists(this.dataDirectory.resolve("postgresql.conf")) && !ClusterTemplate.seed(this.dataDirectory)) {
+			// The first server of this JVM: initdb, and its cluster kept for the next ones.
+			builder.setDataDirectoryCustomizer(ClusterTemplate.keeper());
+		}
 		try {
 			return builder.start();
 		}
