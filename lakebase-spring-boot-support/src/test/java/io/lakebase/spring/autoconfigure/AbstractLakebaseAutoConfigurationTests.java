@@ -122,6 +122,55 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 	}
 
 	@Test
+	void whenBranchIsNotAPlainIdThenContextFails() {
+		// The branch's full name where its id belongs: refused before any network call.
+		this.contextRunner.withPropertyValues("lakebase.project=shop", "lakebase.branch=projects/shop/branches/dev")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("lakebase.branch"))
+				.hasMessageContaining("is not a plain id")
+				.hasMessageContaining("'databricks postgres list-branches projects/shop' lists them"));
+		this.contextRunner.withPropertyValues("lakebase.project=shop/x", "lakebase.branch=dev")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("lakebase.project")));
+	}
+
+	@Test
+	void whenProjectAndEndpointAreBothSetThenContextFails() {
+		this.contextRunner
+			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.project=shop", "lakebase.branch=dev")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(MutuallyExclusiveConfigurationPropertiesException.class,
+						(ex) -> assertThat(ex.getConfiguredNames()).containsExactly("lakebase.endpoint",
+								"lakebase.project", "lakebase.branch")));
+	}
+
+	@Test
+	void whenPooledIsNotABooleanOrIsSetForAnInstanceThenContextFails() {
+		// Spring Boot's own binding failure, which its failure analyzer reports with the property.
+		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.pooled=maybe")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasRootCauseInstanceOf(IllegalArgumentException.class)
+				.satisfies((failure) -> assertThat(failure).hasStackTraceContaining(
+						"Failed to bind properties under 'lakebase.pooled' to boolean")));
+		this.contextRunner.withPropertyValues("lakebase.instance=orders", "lakebase.pooled=true")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo("lakebase.pooled"))
+				.hasMessageContaining("A Provisioned database instance has no pooled host"));
+	}
+
+	@Test
 	void whenTtlIsOutOfRangeThenContextFails() {
 		this.contextRunner.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.credential.ttl=2h")
 			.run((context) -> assertThat(context).hasFailed()
