@@ -57,7 +57,7 @@ final class BranchEndpoints {
 			}
 		}
 		if (readWrite.isEmpty()) {
-			throw new LakebaseConfigurationException("branch", branchId(),
+			throw new LakebaseConfigurationException("branch", this.branch.id(),
 					"The branch '" + this.branch.name() + "' has no read-write endpoint"
 							+ (readOnly ? " and no enabled read-only one" : "") + "; its endpoints: " + describe(listed),
 					"Add a compute to the branch in the Lakebase App (your project > branch > Add compute), or set "
@@ -137,14 +137,9 @@ final class BranchEndpoints {
 		catch (RuntimeException ex) {
 			branches = "unknown (" + ex.getMessage() + ")";
 		}
-		return new LakebaseConfigurationException("branch", branchId(),
+		return new LakebaseConfigurationException("branch", this.branch.id(),
 				"The branch '" + name + "' does not exist; the branches of " + project + ": " + branches,
 				"Set the branch to one of the project's branches.");
-	}
-
-	private String branchId() {
-		String name = this.branch.name();
-		return name.substring(name.lastIndexOf('/') + 1);
 	}
 
 	private static List<Endpoint> ofType(List<Endpoint> endpoints, EndpointType type) {

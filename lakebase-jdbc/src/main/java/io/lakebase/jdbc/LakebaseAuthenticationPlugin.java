@@ -177,7 +177,7 @@ public final class LakebaseAuthenticationPlugin implements AuthenticationPlugin 
 						PSQLState.INVALID_PARAMETER_VALUE);
 			}
 			if (!mode.verifyCertificate()) {
-				TlsWarnings.warnIfUnverified(host.trim(), "sslmode=verify-full&" + JVM_TRUST + " in the JDBC URL");
+				TlsWarnings.warnIfUnverified(host.trim(), "set sslmode=verify-full&" + JVM_TRUST + " in the JDBC URL");
 			}
 		}
 	}

@@ -122,8 +122,7 @@ final class LakebaseDiscovery {
 		EndpointStatus status = endpoint.getStatus();
 		if (status != null && Boolean.TRUE.equals(status.getDisabled())) {
 			throw new LakebaseConfigurationException(this.target.kind(),
-					this.target.isBranch() ? this.target.name().substring(this.target.name().lastIndexOf('/') + 1)
-							: this.target.name(),
+					this.target.isBranch() ? this.target.id() : this.target.name(),
 					"The endpoint '" + name + "' is disabled: it refuses connections",
 					"Enable the compute in the Lakebase App (your project > branch > Computes > Edit > enable), "
 							+ "or use an enabled endpoint.");

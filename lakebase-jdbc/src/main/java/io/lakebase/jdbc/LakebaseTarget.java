@@ -80,6 +80,15 @@ public record LakebaseTarget(Flavour flavour, String name) {
 	}
 
 	/**
+	 * Returns the target's own id, the last segment of its name: the endpoint's, the branch's or
+	 * the instance's, as a property such as {@code lakebase.branch} holds it.
+	 * @return the id
+	 */
+	String id() {
+		return this.name.substring(this.name.lastIndexOf('/') + 1);
+	}
+
+	/**
 	 * Returns whether this target names a branch, whose endpoints are looked up.
 	 * @return {@code true} for {@link #branch(String, String)}
 	 */

@@ -22,27 +22,26 @@ final class TlsWarnings {
 	}
 
 	static void warnIfUnverified(LakebaseConnectionSettings settings, String host) {
-		if (settings.effectiveSslMode() != SslMode.REQUIRE || HostNames.isLoopback(host) || !warned.add(host)) {
-			return;
+		if (settings.effectiveSslMode() == SslMode.REQUIRE) {
+			warnIfUnverified(host, "remove lakebase.ssl.mode (verify-full, the default, against the JVM trust store), "
+					+ "or set lakebase.ssl.root-cert to the CA's PEM file (without Spring: "
+					+ "LakebaseConnectionSettings.Builder sslMode and sslRootCert)");
 		}
-		logger.warn("Lakebase connections to {} use SSL mode 'require': encrypted, but the server's certificate is "
-				+ "not verified, so a man in the middle could read the database credential. To verify it, remove "
-				+ "lakebase.ssl.mode (verify-full, the default, against the JVM trust store), or set "
-				+ "lakebase.ssl.root-cert to the CA's PEM file (without Spring: LakebaseConnectionSettings.Builder "
-				+ "sslMode and sslRootCert).", host);
 	}
 
 	/**
-	 * Says once per host that connections to it are encrypted but the server is not verified.
+	 * Says once per host that connections to it use SSL mode {@code require}: encrypted, but the
+	 * server is not verified.
 	 * @param host the host
-	 * @param fix what to set to verify it
+	 * @param fix what to do to verify it
 	 */
 	static void warnIfUnverified(String host, String fix) {
 		if (HostNames.isLoopback(host) || !warned.add(host)) {
 			return;
 		}
-		logger.warn("Lakebase connections to {} are encrypted, but the server's certificate is not verified, so a "
-				+ "man in the middle could read the database credential. To verify it, set {}.", host, fix);
+		logger.warn("Lakebase connections to {} use SSL mode 'require': encrypted, but the server's certificate is "
+				+ "not verified, so a man in the middle could read the database credential. To verify it, {}.", host,
+				fix);
 	}
 
 }

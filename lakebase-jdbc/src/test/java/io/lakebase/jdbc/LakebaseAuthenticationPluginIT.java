@@ -48,10 +48,7 @@ class LakebaseAuthenticationPluginIT {
 
 	@BeforeAll
 	static void writeProfile() throws Exception {
-		Identity identity = lakebase.get().defaultIdentity();
-		configFile = Files.writeString(home.resolve("databrickscfg"), "[lakebase-local]\nhost = "
-				+ lakebase.get().workspaceUrl() + "\nclient_id = " + identity.name() + "\nclient_secret = "
-				+ identity.secret() + "\n");
+		configFile = Files.writeString(home.resolve("databrickscfg"), lakebase.get().databricksProfile("lakebase-local"));
 	}
 
 	@BeforeEach

@@ -146,10 +146,8 @@ class LakebaseBranchAndPoolerIT {
 				+ identity.name() + "&authenticationPluginClassName=" + LakebaseAuthenticationPlugin.class.getName()
 				+ "&lakebaseProject=local&lakebaseBranch=dev";
 		Properties workspace = new Properties();
-		workspace.setProperty(LakebaseAuthenticationPlugin.CONFIG_FILE, Files
-			.writeString(home.resolve("databrickscfg"), "[branch]\nhost = " + lakebase.get().workspaceUrl()
-					+ "\nclient_id = " + identity.name() + "\nclient_secret = " + identity.secret() + "\n")
-			.toString());
+		workspace.setProperty(LakebaseAuthenticationPlugin.CONFIG_FILE,
+				Files.writeString(home.resolve("databrickscfg"), lakebase.get().databricksProfile("branch")).toString());
 		workspace.setProperty(LakebaseAuthenticationPlugin.PROFILE, "branch");
 		try (Connection connection = DriverManager.getConnection(url, workspace)) {
 			assertThat(connection.isValid(1)).isTrue();

@@ -10,7 +10,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -75,7 +74,8 @@ final class ClusterTemplate {
 				try {
 					Path copy = Files.createTempDirectory("lakebase-local-cluster-template");
 					copy(dataDirectory.toPath(), copy);
-					Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(copy), "lakebase-local-template-cleanup"));
+					Runtime.getRuntime()
+						.addShutdownHook(new Thread(() -> LocalLakebase.deleteRecursively(copy), "lakebase-local-template-cleanup"));
 					template = copy;
 				}
 				catch (IOException | UncheckedIOException ex) {
@@ -113,19 +113,10 @@ final class ClusterTemplate {
 
 	private static void clear(Path directory) {
 		try (Stream<Path> contents = Files.list(directory)) {
-			contents.forEach(ClusterTemplate::delete);
+			contents.forEach(LocalLakebase::deleteRecursively);
 		}
 		catch (IOException ex) {
 			// initdb then reports the directory as it is.
-		}
-	}
-
-	private static void delete(Path path) {
-		try (Stream<Path> all = Files.walk(path)) {
-			all.sorted(Comparator.reverseOrder()).forEach((each) -> each.toFile().delete());
-		}
-		catch (IOException ex) {
-			// A temporary directory: the system removes it eventually.
 		}
 	}
 

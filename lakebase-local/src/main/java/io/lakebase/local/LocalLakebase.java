@@ -435,6 +435,20 @@ public final class LocalLakebase implements AutoCloseable {
 	}
 
 	/**
+	 * Returns a profile of a Databricks configuration file ({@code ~/.databrickscfg}) that reaches
+	 * this local Lakebase's workspace as the default identity: for tools that read one, such as the
+	 * JDBC authentication plugin ({@code databricksConfigFile}, {@code databricksProfile}), which
+	 * takes no secret from a URL.
+	 * @param name the profile's name
+	 * @return the profile's text: its section, host, client id and client secret
+	 */
+	public String databricksProfile(String name) {
+		Identity identity = defaultIdentity();
+		return "[" + name + "]\nhost = " + workspaceUrl() + "\nclient_id = " + identity.name() + "\nclient_secret = "
+				+ identity.secret() + "\n";
+	}
+
+	/**
 	 * Returns the {@code lakebase.*} properties a Spring Boot application using the starter needs
 	 * to reach this local Lakebase as the default identity, on the first endpoint (or the first
 	 * instance when there is no endpoint).
@@ -539,7 +553,7 @@ public final class LocalLakebase implements AutoCloseable {
 		}
 	}
 
-	private static void deleteRecursively(Path directory) {
+	static void deleteRecursively(Path directory) {
 		if (!Files.exists(directory)) {
 			return;
 		}
