@@ -20,34 +20,26 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 
 	private final Supplier<WorkspaceClient> workspaceClient;
 
-	// The endpoint's name, or for a branch target the name of its endpoint, looked up once.
-	private final Supplier<String> endpoint;
-
+	// The endpoint's name, or the branch's for a branch target.
 	private final String targetName;
 
 	private final Duration ttl;
 
-	// For a branch target: what to tell when the API no longer knows the endpoint.
+	// For a branch target: the branch's endpoint credentials are requested for.
 	private final @Nullable BranchEndpoints branch;
 
 	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String endpoint, Duration ttl) {
-		this(workspaceClient, endpoint, () -> endpoint, null, ttl);
+		this(workspaceClient, endpoint, null, ttl);
 	}
 
-	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String branchName, BranchEndpoints branch,
-			Duration ttl) {
-		this(workspaceClient, branchName, branch::credentialEndpoint, branch, ttl);
-	}
-
-	private AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String targetName,
-			Supplier<String> endpoint, @Nullable BranchEndpoints branch, Duration ttl) {
+	AutoscalingCredentialSource(Supplier<WorkspaceClient> workspaceClient, String targetName,
+			@Nullable BranchEndpoints branch, Duration ttl) {
 		if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAXIMUM_LIFETIME) > 0) {
 			throw new LakebaseConfigurationException("credential.ttl", ttl.toString(),
 					"The credential lifetime " + ttl + " is outside what Lakebase issues (5 minutes to 1 hour)",
 					"Use a lifetime between 5m and 1h, or leave it unset to get 1h.");
 		}
 		this.workspaceClient = workspaceClient;
-		this.endpoint = endpoint;
 		this.targetName = targetName;
 		this.branch = branch;
 		this.ttl = ttl;
@@ -55,7 +47,8 @@ final class AutoscalingCredentialSource implements LakebaseCredentialSource {
 
 	@Override
 	public LakebaseCredential fetch() {
-		GenerateDatabaseCredentialRequest request = new GenerateDatabaseCredentialRequest().setEndpoint(this.endpoint.get())
+		GenerateDatabaseCredentialRequest request = new GenerateDatabaseCredentialRequest()
+			.setEndpoint((this.branch != null) ? this.branch.credentialEndpoint() : this.targetName)
 			.setTtl(com.google.protobuf.Duration.newBuilder().setSeconds(this.ttl.toSeconds()).build());
 		WorkspaceClient client = this.workspaceClient.get();
 		long started = System.nanoTime();

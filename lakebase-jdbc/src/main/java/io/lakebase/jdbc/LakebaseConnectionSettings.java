@@ -53,21 +53,6 @@ public final class LakebaseConnectionSettings {
 
 	private final @Nullable String sslKey;
 
-	private LakebaseConnectionSettings(LakebaseConnectionSettings settings, LakebaseTarget target) {
-		this.target = target;
-		this.host = settings.host;
-		this.readOnly = settings.readOnly;
-		this.pooled = settings.pooled;
-		this.port = settings.port;
-		this.database = settings.database;
-		this.username = settings.username;
-		this.schema = settings.schema;
-		this.sslMode = settings.sslMode;
-		this.sslRootCert = settings.sslRootCert;
-		this.sslCert = settings.sslCert;
-		this.sslKey = settings.sslKey;
-	}
-
 	private LakebaseConnectionSettings(Builder builder) {
 		this.target = builder.target;
 		this.host = builder.host;
@@ -106,7 +91,7 @@ public final class LakebaseConnectionSettings {
 	 * @return the settings
 	 */
 	LakebaseConnectionSettings withTarget(LakebaseTarget endpoint) {
-		return new LakebaseConnectionSettings(this, endpoint);
+		return builder(endpoint).optionsFrom(this).host(this.host).readOnly(this.readOnly).build();
 	}
 
 	/**

@@ -89,7 +89,6 @@ final class PluginCredentials implements AutoCloseable {
 						"Open no connection during shutdown.");
 			}
 			long now = this.nanoClock.getAsLong();
-			retireIdle(now, retired);
 			entry = this.entries.get(key);
 			if (entry == null) {
 				entry = create(target, config);
@@ -107,25 +106,22 @@ final class PluginCredentials implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the caches unused for the idle timeout.
+	 * Closes the caches unused for the idle timeout: every minute on the sweeper's thread, not on
+	 * the logins' path.
 	 */
 	void sweep() {
 		List<Entry> retired = new ArrayList<>();
 		synchronized (this.entries) {
-			retireIdle(this.nanoClock.getAsLong(), retired);
-		}
-		retired.forEach(Entry::close);
-	}
-
-	// Under the entries' lock.
-	private void retireIdle(long now, List<Entry> retired) {
-		for (Iterator<Entry> idle = this.entries.values().iterator(); idle.hasNext();) {
-			Entry candidate = idle.next();
-			if (now - candidate.lastUsed >= this.idleTimeout.toNanos()) {
-				idle.remove();
-				retired.add(candidate);
+			long now = this.nanoClock.getAsLong();
+			for (Iterator<Entry> idle = this.entries.values().iterator(); idle.hasNext();) {
+				Entry candidate = idle.next();
+				if (now - candidate.lastUsed >= this.idleTimeout.toNanos()) {
+					idle.remove();
+					retired.add(candidate);
+				}
 			}
 		}
+		retired.forEach(Entry::close);
 	}
 
 	private Entry create(LakebaseTarget target, DatabricksConfig config) {
