@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -82,6 +83,53 @@ final class PostgresBackend implements DatabaseServer {
 		catch (SQLException ex) {
 			throw new IOException("Could not prepare the embedded PostgreSQL server", ex);
 		}
+	}
+
+	// A server on a data directory that already holds a cluster: a copy made by ClusterCopy, whose
+	// roles and passwords are the source's.
+	private PostgresBackend(Path workDirectory, PostgresBackend source, Set<Integer> reservedPorts)
+			throws IOException {
+		this.dataDirectory = workDirectory.resolve("pgdata");
+		this.logFile = workDirectory.resolve("postgres.log");
+		this.port = freePort(reservedPorts);
+		this.database = source.database;
+		this.internalPassword = source.internalPassword;
+		this.superuserPassword = source.superuserPassword;
+		this.postgres = start();
+	}
+
+	/**
+	 * Starts a second server on a copy of this one's cluster taken now, while this one stays in
+	 * use: every database and role as of the copy's end.
+	 * @param workDirectory where the copy's data directory and log go (its {@code pgdata} must not
+	 * exist yet)
+	 * @param reservedPorts ports the copy must not take
+	 * @return the running copy
+	 * @throws IOException if the copy or its start fails
+	 */
+	PostgresBackend copy(Path workDirectory, Set<Integer> reservedPorts) throws IOException {
+		Path target = workDirectory.resolve("pgdata");
+		Files.createDirectories(workDirectory);
+		Files.createDirectory(target);
+		if (Files.getFileStore(target).supportsFileAttributeView("posix")) {
+			// The server refuses a data directory others may read.
+			Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
+		}
+		try (Connection connection = adminConnection("postgres")) {
+			ClusterCopy.copy(connection, this.dataDirectory, target);
+		}
+		catch (SQLException ex) {
+			throw new IOException("Could not copy the embedded PostgreSQL cluster", ex);
+		}
+		return new PostgresBackend(workDirectory, this, reservedPorts);
+	}
+
+	/**
+	 * Returns the data directory.
+	 * @return the data directory
+	 */
+	Path dataDirectory() {
+		return this.dataDirectory;
 	}
 
 	@Override
