@@ -31,8 +31,12 @@ final class Workspace {
 	// Insertion order matters: the first service principal is the default identity.
 	private final Map<String, Identity> identities = Collections.synchronizedMap(new LinkedHashMap<>());
 
-	// In builder order; a project exists as long as one of its branches does.
+	// In builder order, then in creation order; a project exists as long as one of its branches does.
 	private final List<String> branches;
+
+	// Branches created through the API (issue 26, WIP): no data of their own yet, only their
+	// metadata and expiry.
+	private final Map<String, CreatedBranch> createdBranches = new ConcurrentHashMap<>();
 
 	private final Map<String, Endpoint> endpoints;
 
@@ -57,7 +61,7 @@ final class Workspace {
 	Workspace(List<Identity> identities, List<String> branches, List<Endpoint> endpoints, List<Instance> instances,
 			Duration tokenLifetime, Duration accessTokenLifetime, String issuer, Clock clock) {
 		identities.forEach((identity) -> this.identities.put(identity.name(), identity));
-		this.branches = List.copyOf(branches);
+		this.branches = new java.util.concurrent.CopyOnWriteArrayList<>(branches);
 		this.endpoints = toMap(endpoints, Endpoint::name);
 		this.instances = toMap(instances, Instance::name);
 		this.tokenLifetime = tokenLifetime;
@@ -82,7 +86,58 @@ final class Workspace {
 	}
 
 	List<String> branches() {
-		return this.branches;
+		removeExpiredBranches();
+		return List.copyOf(this.branches);
+	}
+
+	/**
+	 * Creates a branch through the API: its expiry is enforced at every lookup.
+	 * @param name the branch name
+	 * @param source the branch it is made from
+	 * @param expireTime when it expires, or {@code null} for never
+	 * @param replaceExisting whether an existing branch of that name is replaced
+	 * @return the branch, or {@code null} when it exists and may not be replaced
+	 */
+	synchronized @Nullable CreatedBranch createBranch(String name, String source, @Nullable Instant expireTime,
+			boolean replaceExisting) {
+		removeExpiredBranches();
+		if (this.branches.contains(name)) {
+			if (!replaceExisting || !this.createdBranches.containsKey(name)) {
+				return null;
+			}
+			this.branches.remove(name);
+		}
+		CreatedBranch branch = new CreatedBranch(name, source, this.clock.instant(), expireTime,
+				"br-" + UUID.randomUUID().toString().substring(0, 18));
+		this.createdBranches.put(name, branch);
+		this.branches.add(name);
+		return branch;
+	}
+
+	@Nullable CreatedBranch createdBranch(String name) {
+		removeExpiredBranches();
+		return this.createdBranches.get(name);
+	}
+
+	/**
+	 * Deletes a branch created through the API.
+	 * @param name the branch name
+	 * @return whether it existed
+	 */
+	synchronized boolean deleteBranch(String name) {
+		if (this.createdBranches.remove(name) == null) {
+			return false;
+		}
+		this.branches.remove(name);
+		return true;
+	}
+
+	// The emulator's TTL: a branch past its expire_time is gone, as on Lakebase.
+	private synchronized void removeExpiredBranches() {
+		Instant now = this.clock.instant();
+		this.createdBranches.values()
+			.removeIf((branch) -> branch.expireTime() != null && !branch.expireTime().isAfter(now)
+					&& this.branches.remove(branch.name()));
 	}
 
 	/**
@@ -91,10 +146,11 @@ final class Workspace {
 	 * @return the branch names, empty when the project does not exist
 	 */
 	List<String> branches(String project) {
-		return this.branches.stream().filter((branch) -> project(branch).equals(project)).toList();
+		return branches().stream().filter((branch) -> project(branch).equals(project)).toList();
 	}
 
 	boolean hasBranch(String name) {
+		removeExpiredBranches();
 		return this.branches.contains(name);
 	}
 
@@ -269,6 +325,19 @@ final class Workspace {
 		Map<String, T> map = new LinkedHashMap<>();
 		values.forEach((value) -> map.put(key.apply(value), value));
 		return map;
+	}
+
+	/**
+	 * A branch created through the API.
+	 *
+	 * @param name the branch name
+	 * @param source the branch it was made from
+	 * @param createTime when it was created
+	 * @param expireTime when it expires, {@code null} for never
+	 * @param uid its unique id
+	 */
+	record CreatedBranch(String name, String source, Instant createTime, @Nullable Instant expireTime, String uid) {
+
 	}
 
 	record AccessToken(String value, String identity, Instant expiresAt) {

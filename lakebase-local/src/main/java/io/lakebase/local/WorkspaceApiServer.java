@@ -15,6 +15,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -50,6 +52,12 @@ final class WorkspaceApiServer implements AutoCloseable {
 
 	private static final Pattern ENDPOINT_PATH = Pattern.compile("/api/2\\.0/postgres/(projects/.+)");
 
+	private static final Pattern OPERATION_PATH = Pattern
+		.compile("/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+/operations/[^/]+)");
+
+	// A branch id as the SDK documents it: 1 to 63 characters, a lowercase letter first.
+	private static final Pattern BRANCH_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
 	private static final Pattern INSTANCE_PATH = Pattern.compile("/api/2\\.0/database/instances/([^/]+)");
 
 	private static final Pattern TTL = Pattern.compile("(\\d+)(?:\\.(\\d{1,9}))?s");
@@ -61,6 +69,9 @@ final class WorkspaceApiServer implements AutoCloseable {
 	private static final String UNRESOLVABLE_POOLED_HOST = "pooler.lakebase.invalid";
 
 	private final Workspace workspace;
+
+	// Long-running operations by name; every one is done when created (WIP: never pruned).
+	private final Map<String, ObjectNode> operations = new ConcurrentHashMap<>();
 
 	private final Faults faults;
 
@@ -236,6 +247,20 @@ final class WorkspaceApiServer implements AutoCloseable {
 		if (method.equals("GET") && path.equals("/api/2.0/preview/scim/v2/Me")) {
 			return me(caller);
 		}
+		Matcher branches = BRANCHES_PATH.matcher(path);
+		if (method.equals("POST") && branches.matches()) {
+			return createBranch(branches.group(1), query(exchange), readJson(exchange));
+		}
+		Matcher branch = BRANCH_PATH.matcher(path);
+		if (method.equals("DELETE") && branch.matches()) {
+			return deleteBranch(branch.group(1));
+		}
+		Matcher operation = OPERATION_PATH.matcher(path);
+		if (method.equals("GET") && operation.matches()) {
+			ObjectNode done = this.operations.get(operation.group(1));
+			return (done != null) ? new Reply(200, done, null)
+					: notFound("Operation '" + operation.group(1) + "' does not exist.");
+		}
 		if (method.equals("GET") && path.startsWith("/api/2.0/postgres/projects/")) {
 			return lookupReply(() -> autoscalingLookup(path, exchange));
 		}
@@ -371,6 +396,82 @@ final class WorkspaceApiServer implements AutoCloseable {
 				: error(404, "ENDPOINT_NOT_FOUND", "No API found for 'GET " + path + "'");
 	}
 
+	// Creates a branch (metadata and expiry only, WIP): the operation is done at once, and kept for
+	// the SDK's wait, which polls it before reading the answer.
+	private Reply createBranch(String project, Map<String, String> query, JsonNode body) {
+		String branchId = query.get("branch_id");
+		if (branchId == null || !BRANCH_ID.matcher(branchId).matches()) {
+			return error(400, "INVALID_PARAMETER_VALUE", "Invalid branch_id: " + branchId);
+		}
+		if (this.workspace.branches(project).isEmpty()) {
+			return notFound("Project '" + project + "' does not exist.");
+		}
+		String name = project + "/branches/" + branchId;
+		JsonNode spec = body.path("spec");
+		String source = text(spec, "source_branch");
+		if (source == null) {
+			source = this.workspace.branches(project).get(0);
+		}
+		if (!this.workspace.hasBranch(source)) {
+			return notFound("Branch '" + source + "' does not exist.");
+		}
+		Instant expireTime = branchExpireTime(spec);
+		Workspace.CreatedBranch created = this.workspace.createBranch(name, source, expireTime,
+				"true".equals(query.get("replace_existing")));
+		if (created == null) {
+			return error(409, "ALREADY_EXISTS", "Branch '" + name + "' already exists.");
+		}
+		return new Reply(200, operation(name, branchJson(name)), null);
+	}
+
+	private @Nullable Instant branchExpireTime(JsonNode spec) {
+		String ttl = text(spec, "ttl");
+		String expireTime = text(spec, "expire_time");
+		boolean noExpiry = spec.path("no_expiry").asBoolean(false);
+		if ((ttl != null ? 1 : 0) + (expireTime != null ? 1 : 0) + (spec.has("no_expiry") ? 1 : 0) > 1) {
+			throw new BadRequest("Only one of 'ttl', 'expire_time' and 'no_expiry' may be set.");
+		}
+		if (spec.has("no_expiry") && !noExpiry) {
+			throw new BadRequest("'no_expiry' may only be true; set 'ttl' or 'expire_time' instead.");
+		}
+		if (ttl != null) {
+			Matcher matcher = TTL.matcher(ttl);
+			if (!matcher.matches()) {
+				throw new BadRequest("Invalid duration for 'ttl': " + ttl);
+			}
+			return this.workspace.clock().instant().plusSeconds(Long.parseLong(matcher.group(1)));
+		}
+		if (expireTime != null) {
+			try {
+				return Instant.parse(expireTime);
+			}
+			catch (DateTimeParseException ex) {
+				throw new BadRequest("Invalid timestamp for 'expire_time': " + expireTime);
+			}
+		}
+		return null;
+	}
+
+	private Reply deleteBranch(String name) {
+		if (this.workspace.createdBranch(name) == null) {
+			return this.workspace.hasBranch(name)
+					? error(400, "INVALID_PARAMETER_VALUE",
+							"Branch '" + name + "' was declared by the builder; lakebase-local deletes only created branches.")
+					: missingBranch(name);
+		}
+		this.workspace.deleteBranch(name);
+		return new Reply(200, operation(name, JSON.createObjectNode()), null);
+	}
+
+	private ObjectNode operation(String resource, JsonNode response) {
+		String name = resource + "/operations/" + UUID.randomUUID();
+		ObjectNode operation = JSON.createObjectNode().put("name", name).put("done", true);
+		operation.putObject("metadata");
+		operation.set("response", response);
+		this.operations.put(name, operation);
+		return operation;
+	}
+
 	private Reply listEndpoints(String branch, Map<String, String> query) {
 		if (!this.workspace.hasBranch(branch)) {
 			return missingBranch(branch);
@@ -466,10 +567,24 @@ final class WorkspaceApiServer implements AutoCloseable {
 			.put("parent", Workspace.project(name))
 			.put("branch_id", name.substring(name.lastIndexOf('/') + 1))
 			.put("uid", "br-" + Integer.toHexString(name.hashCode()));
-		body.putObject("status")
+		ObjectNode status = body.putObject("status")
+			.put("branch_id", name.substring(name.lastIndexOf('/') + 1))
 			.put("current_state", "READY")
 			.put("default", this.workspace.isDefaultBranch(name))
 			.put("is_protected", false);
+		Workspace.CreatedBranch created = this.workspace.createdBranch(name);
+		if (created != null) {
+			body.put("uid", created.uid()).put("create_time", created.createTime().toString());
+			status.put("source_branch", created.source());
+			ObjectNode spec = body.putObject("spec").put("source_branch", created.source());
+			if (created.expireTime() != null) {
+				status.put("expire_time", created.expireTime().toString());
+				spec.put("expire_time", created.expireTime().toString());
+			}
+			else {
+				spec.put("no_expiry", true);
+			}
+		}
 		return body;
 	}
 
