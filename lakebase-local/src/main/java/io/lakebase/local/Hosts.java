@@ -173,8 +173,35 @@ final class Hosts {
 				+ aliases;
 	}
 
+	/**
+	 * Returns the first address after every one assigned at build time: where the hosts of
+	 * computes created later (a created branch's endpoints) start, one address each.
+	 * @return the ordinal of that address, for {@link #address(int)}
+	 */
+	int firstFreeOrdinal() {
+		int last = 1;
+		for (String address : this.hostByCompute.values()) {
+			last = Math.max(last, ordinal(address));
+		}
+		for (Map<String, String> map : List.of(this.readOnlyHostByCompute, this.pooledHostByEndpoint,
+				this.readOnlyPooledHostByEndpoint)) {
+			for (String address : map.values()) {
+				last = Math.max(last, ordinal(address));
+			}
+		}
+		for (String address : this.addresses) {
+			last = Math.max(last, ordinal(address));
+		}
+		return last + 1;
+	}
+
+	private static int ordinal(String address) {
+		String[] parts = address.split("\\.");
+		return ((Integer.parseInt(parts[1]) << 16) | (Integer.parseInt(parts[2]) << 8) | Integer.parseInt(parts[3]));
+	}
+
 	// The n-th address of 127.0.0.0/8, counting 127.0.0.1 as the first.
-	private static String address(int n) {
+	static String address(int n) {
 		// 127.255.255.255 is the network's broadcast address.
 		if (n >= 0xFFFFFF) {
 			throw new IllegalStateException("Too many computes for the loopback network 127.0.0.0/8");

@@ -96,6 +96,8 @@ public final class LocalLakebase implements AutoCloseable {
 
 	private final LoginFront front;
 
+	private final BranchComputes branchComputes;
+
 	private final WorkspaceApiServer api;
 
 	private final String database;
@@ -111,6 +113,7 @@ public final class LocalLakebase implements AutoCloseable {
 		this.hosts.sharingWarning().ifPresent(logger::warn);
 		LoginFront[] frontHolder = new LoginFront[1];
 		DatabaseServer[] backendHolder = new DatabaseServer[1];
+		BranchComputes[] computesHolder = new BranchComputes[1];
 		this.faults = new Faults(() -> frontHolder[0].suspend(), () -> {
 			frontHolder[0].closeSessions();
 			backendHolder[0].restart();
@@ -136,10 +139,15 @@ public final class LocalLakebase implements AutoCloseable {
 			this.front = new LoginFront(this.workspace, this.faults, this.stats, this.backend, this.tls.sslContext(),
 					this.hosts, builder.plaintextAllowed, builder.resumeDelay, builder.port);
 			frontHolder[0] = this.front;
-			this.api = new WorkspaceApiServer(this.workspace, this.faults, this.stats, this.hosts,
+			this.branchComputes = new BranchComputes(this.workspace, this.backend, this.workDirectory.resolve("branches"),
+					new HashSet<>(List.of(builder.port, builder.workspacePort, this.front.port())), this.tls, this.front,
+					this.hosts);
+			computesHolder[0] = this.branchComputes;
+			this.api = new WorkspaceApiServer(this.workspace, this.faults, this.stats, this.hosts, this.branchComputes,
 					this.front::isSuspended, builder.workspacePort);
 		}
 		catch (IOException | RuntimeException | Error ex) {
+			closeQuietly(computesHolder[0]);
 			closeQuietly(frontHolder[0]);
 			closeQuietly(backendHolder[0]);
 			deleteRecursively(this.workDirectory);
@@ -537,6 +545,7 @@ public final class LocalLakebase implements AutoCloseable {
 			return;
 		}
 		closeQuietly(this.api);
+		closeQuietly(this.branchComputes);
 		closeQuietly(this.front);
 		closeQuietly(this.backend);
 		deleteRecursively(this.workDirectory);

@@ -92,6 +92,10 @@ final class LoginFront implements AutoCloseable {
 
 	private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
+	// Hosts added after start (the endpoints of created branches), by address: each with its own
+	// listening socket on the front's port, its branch's server and a certificate naming it.
+	private final Map<String, Route> routes = new ConcurrentHashMap<>();
+
 	private volatile boolean suspended;
 
 	private volatile boolean closed;
@@ -212,11 +216,54 @@ final class LoginFront implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Starts serving a host added after start: the front's port on a new loopback address, whose
+	 * sessions go to a server of their own.
+	 * @param address the loopback address, not served yet
+	 * @param server the server its sessions reach
+	 * @param sslContext the TLS context whose certificate names the address
+	 * @param readOnly whether its sessions start read-only
+	 * @throws IOException if the address cannot be bound on the front's port
+	 */
+	void addHost(String address, DatabaseServer server, @Nullable SSLContext sslContext, boolean readOnly)
+			throws IOException {
+		ServerSocket socket;
+		try {
+			socket = bind(address, port());
+		}
+		catch (BindException ex) {
+			throw new BindException("Port " + port() + " of the login front cannot be bound on " + address
+					+ " (on macOS: sudo ifconfig lo0 alias " + address + ")");
+		}
+		this.routes.put(address, new Route(socket, server, sslContext, readOnly));
+		this.threads.execute(() -> acceptLoop(socket));
+	}
+
+	/**
+	 * Stops serving a host added after start: it refuses connections, and its sessions are closed.
+	 * @param address the loopback address
+	 */
+	void removeHost(String address) {
+		Route route = this.routes.remove(address);
+		if (route != null) {
+			try {
+				route.socket().close();
+			}
+			catch (IOException ex) {
+				// Closing is best effort.
+			}
+			closeSessions(address);
+		}
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.closed = true;
 		for (ServerSocket serverSocket : this.serverSockets) {
 			serverSocket.close();
+		}
+		for (String address : List.copyOf(this.routes.keySet())) {
+			removeHost(address);
 		}
 		closeSessions();
 		this.threads.shutdownNow();
@@ -230,7 +277,7 @@ final class LoginFront implements AutoCloseable {
 				this.threads.execute(() -> serve(socket));
 			}
 			catch (IOException ex) {
-				if (this.closed) {
+				if (this.closed || serverSocket.isClosed()) {
 					return;
 				}
 			}
@@ -309,11 +356,13 @@ final class LoginFront implements AutoCloseable {
 			byte[] body = new byte[length - 8];
 			session.clientIn.readFully(body);
 			if (code == SSL_REQUEST) {
-				boolean accept = this.sslContext != null && !session.tls;
+				Route route = this.routes.get(session.host);
+				SSLContext context = (route != null) ? route.sslContext() : this.sslContext;
+				boolean accept = context != null && !session.tls;
 				session.clientOut.write(accept ? 'S' : 'N');
 				session.clientOut.flush();
 				if (accept) {
-					session.startTls(this.sslContext);
+					session.startTls(context);
 				}
 			}
 			else if (code == GSSENC_REQUEST) {
@@ -326,8 +375,9 @@ final class LoginFront implements AutoCloseable {
 			}
 			else if ((code >>> 16) == PROTOCOL_3) {
 				Map<String, String> parameters = parseParameters(body);
+				Route route = this.routes.get(session.host);
 				session.startupPacket = backendStartupPacket(code, parameters, session.host,
-						this.hosts.isReadOnly(session.host));
+						this.hosts.isReadOnly(session.host) || (route != null && route.readOnly()));
 				return parameters;
 			}
 			else {
@@ -364,9 +414,12 @@ final class LoginFront implements AutoCloseable {
 	}
 
 	private void connectBackend(Session session, String user) throws IOException {
+		Route route = this.routes.get(session.host);
+		DatabaseServer server = (route != null) ? route.server() : this.backend;
+		session.server = server;
 		Socket backendSocket = new Socket();
 		try {
-			backendSocket.connect(new InetSocketAddress(this.backend.host(), this.backend.port()), 5_000);
+			backendSocket.connect(new InetSocketAddress(server.host(), server.port()), 5_000);
 		}
 		catch (IOException ex) {
 			backendSocket.close();
@@ -390,7 +443,7 @@ final class LoginFront implements AutoCloseable {
 			if (type == 'R') {
 				int auth = ByteBuffer.wrap(body).getInt();
 				if (auth == AUTH_CLEARTEXT) {
-					byte[] secret = (this.backend.internalPassword() + "\0").getBytes(StandardCharsets.UTF_8);
+					byte[] secret = (server.internalPassword() + "\0").getBytes(StandardCharsets.UTF_8);
 					backendOut.write(message('p', secret));
 					backendOut.flush();
 					continue;
@@ -548,8 +601,9 @@ final class LoginFront implements AutoCloseable {
 	private void forwardCancel(byte[] body) {
 		// Only cancel keys handed out through this front are forwarded, as a real server checks them.
 		for (Session session : this.sessions) {
-			if (session.cancelKey != null && Arrays.equals(session.cancelKey, body)) {
-				try (Socket socket = new Socket(this.backend.host(), this.backend.port())) {
+			DatabaseServer server = session.server;
+			if (session.cancelKey != null && Arrays.equals(session.cancelKey, body) && server != null) {
+				try (Socket socket = new Socket(server.host(), server.port())) {
 					socket.getOutputStream()
 						.write(ByteBuffer.allocate(8 + body.length)
 							.putInt(8 + body.length)
@@ -651,6 +705,14 @@ final class LoginFront implements AutoCloseable {
 	}
 
 	/**
+	 * A host added after start: its listening socket, the server its sessions reach, the TLS
+	 * context whose certificate names it, and whether its sessions start read-only.
+	 */
+	private record Route(ServerSocket socket, DatabaseServer server, @Nullable SSLContext sslContext,
+			boolean readOnly) {
+	}
+
+	/**
 	 * One client connection: the host it reached, its streams (plain, then TLS once negotiated),
 	 * the backend socket and the cancel key the backend handed out.
 	 */
@@ -669,6 +731,8 @@ final class LoginFront implements AutoCloseable {
 		private byte[] startupPacket = new byte[0];
 
 		private volatile @Nullable Socket backend;
+
+		private volatile @Nullable DatabaseServer server;
 
 		private volatile byte @Nullable [] cancelKey;
 

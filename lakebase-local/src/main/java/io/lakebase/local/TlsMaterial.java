@@ -76,9 +76,13 @@ final class TlsMaterial {
 
 	private final Path caCertificateFile;
 
-	private TlsMaterial(SSLContext sslContext, Path caCertificateFile) {
+	// Kept to sign the certificate of a host added after start (a created branch's endpoint).
+	private final Authority authority;
+
+	private TlsMaterial(SSLContext sslContext, Path caCertificateFile, Authority authority) {
 		this.sslContext = sslContext;
 		this.caCertificateFile = caCertificateFile;
+		this.authority = authority;
 	}
 
 	static TlsMaterial generate(Path directory) throws IOException {
@@ -100,24 +104,46 @@ final class TlsMaterial {
 			X500Name caName = new X500Name("CN=lakebase-local CA");
 			Authority authority = (caDirectory != null) ? keptAuthority(caDirectory, caName)
 					: newAuthority(workDirectory.resolve(CA_FILE_NAME), caName);
-			KeyPair serverKeys = newKeyPair();
-			X509Certificate server = certificate(caName, new X500Name("CN=localhost"), serverKeys, authority.keys(),
-					false, addresses, SERVER_VALIDITY);
-
-			KeyStore keyStore = KeyStore.getInstance("PKCS12");
-			keyStore.load(null, null);
-			char[] password = new char[0];
-			keyStore.setKeyEntry("server", serverKeys.getPrivate(), password,
-					new Certificate[] { server, authority.certificate() });
-			KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-			keyManagers.init(keyStore, password);
-			SSLContext context = SSLContext.getInstance("TLS");
-			context.init(keyManagers.getKeyManagers(), null, RANDOM);
-			return new TlsMaterial(context, authority.certificateFile());
+			SSLContext context = serverContext(authority, addresses);
+			return new TlsMaterial(context, authority.certificateFile(), authority);
 		}
 		catch (GeneralSecurityException | OperatorCreationException ex) {
 			throw new IOException("Could not generate the local TLS certificates", ex);
 		}
+	}
+
+	/**
+	 * Makes a server context for addresses added after start, with a new server certificate from
+	 * the same CA, so that clients verifying against the CA file accept those hosts too.
+	 * @param addresses the addresses the new certificate names
+	 * @return the context
+	 * @throws IOException if the certificate cannot be made
+	 */
+	SSLContext sslContext(Collection<String> addresses) throws IOException {
+		try {
+			return serverContext(this.authority, addresses);
+		}
+		catch (GeneralSecurityException | OperatorCreationException ex) {
+			throw new IOException("Could not generate a local TLS certificate for " + addresses, ex);
+		}
+	}
+
+	private static SSLContext serverContext(Authority authority, Collection<String> addresses)
+			throws IOException, GeneralSecurityException, OperatorCreationException {
+		KeyPair serverKeys = newKeyPair();
+		// The issuer as the CA certificate spells its subject, byte for byte, for chain building.
+		X500Name issuer = X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded());
+		X509Certificate server = certificate(issuer, new X500Name("CN=localhost"), serverKeys, authority.keys(), false, addresses, SERVER_VALIDITY);
+		KeyStore keyStore = KeyStore.getInstance("PKCS12");
+		keyStore.load(null, null);
+		char[] password = new char[0];
+		keyStore.setKeyEntry("server", serverKeys.getPrivate(), password,
+				new Certificate[] { server, authority.certificate() });
+		KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+		keyManagers.init(keyStore, password);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(keyManagers.getKeyManagers(), null, RANDOM);
+		return context;
 	}
 
 	private static Authority newAuthority(Path certificateFile, X500Name name)

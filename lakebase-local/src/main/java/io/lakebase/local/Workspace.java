@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,9 +35,14 @@ final class Workspace {
 	// In builder order, then in creation order; a project exists as long as one of its branches does.
 	private final List<String> branches;
 
-	// Branches created through the API (issue 26, WIP): no data of their own yet, only their
-	// metadata and expiry.
+	// Branches created through the API: their metadata and expiry (their servers and hosts are
+	// BranchComputes', told through branchRemoved).
 	private final Map<String, CreatedBranch> createdBranches = new ConcurrentHashMap<>();
+
+	// Told of every created branch that goes (deleted, replaced or expired) with its endpoints,
+	// outside this workspace's lock, so that its server and hosts are freed.
+	private volatile BiConsumer<CreatedBranch, List<Endpoint>> branchRemoved = (branch, endpoints) -> {
+	};
 
 	private final Map<String, Endpoint> endpoints;
 
@@ -62,7 +68,7 @@ final class Workspace {
 			Duration tokenLifetime, Duration accessTokenLifetime, String issuer, Clock clock) {
 		identities.forEach((identity) -> this.identities.put(identity.name(), identity));
 		this.branches = new java.util.concurrent.CopyOnWriteArrayList<>(branches);
-		this.endpoints = toMap(endpoints, Endpoint::name);
+		this.endpoints = Collections.synchronizedMap(toMap(endpoints, Endpoint::name));
 		this.instances = toMap(instances, Instance::name);
 		this.tokenLifetime = tokenLifetime;
 		this.accessTokenLifetime = accessTokenLifetime;
@@ -98,20 +104,56 @@ final class Workspace {
 	 * @param replaceExisting whether an existing branch of that name is replaced
 	 * @return the branch, or {@code null} when it exists and may not be replaced
 	 */
-	synchronized @Nullable CreatedBranch createBranch(String name, String source, @Nullable Instant expireTime,
+	@Nullable CreatedBranch createBranch(String name, String source, @Nullable Instant expireTime,
 			boolean replaceExisting) {
 		removeExpiredBranches();
-		if (this.branches.contains(name)) {
-			if (!replaceExisting || !this.createdBranches.containsKey(name)) {
-				return null;
+		CreatedBranch replaced = null;
+		List<Endpoint> replacedEndpoints = List.of();
+		CreatedBranch branch;
+		synchronized (this) {
+			if (this.branches.contains(name)) {
+				if (!replaceExisting || !this.createdBranches.containsKey(name)) {
+					return null;
+				}
+				// Replaced whole: a fresh copy of the source, without the old branch's endpoints.
+				this.branches.remove(name);
+				replaced = this.createdBranches.remove(name);
+				replacedEndpoints = removeEndpoints(name);
 			}
-			this.branches.remove(name);
+			branch = new CreatedBranch(name, source, this.clock.instant(), expireTime,
+					"br-" + UUID.randomUUID().toString().substring(0, 18));
+			this.createdBranches.put(name, branch);
+			this.branches.add(name);
 		}
-		CreatedBranch branch = new CreatedBranch(name, source, this.clock.instant(), expireTime,
-				"br-" + UUID.randomUUID().toString().substring(0, 18));
-		this.createdBranches.put(name, branch);
-		this.branches.add(name);
+		if (replaced != null) {
+			this.branchRemoved.accept(replaced, replacedEndpoints);
+		}
 		return branch;
+	}
+
+	void onBranchRemoved(BiConsumer<CreatedBranch, List<Endpoint>> listener) {
+		this.branchRemoved = listener;
+	}
+
+	/**
+	 * Adds an endpoint created through the API.
+	 * @param endpoint the endpoint
+	 * @return whether it was added, {@code false} when one of that name exists
+	 */
+	boolean addEndpoint(Endpoint endpoint) {
+		return this.endpoints.putIfAbsent(endpoint.name(), endpoint) == null;
+	}
+
+	void removeEndpoint(String name) {
+		this.endpoints.remove(name);
+	}
+
+	private List<Endpoint> removeEndpoints(String branch) {
+		synchronized (this.endpoints) {
+			List<Endpoint> removed = endpoints(branch);
+			removed.forEach((endpoint) -> this.endpoints.remove(endpoint.name()));
+			return removed;
+		}
 	}
 
 	@Nullable CreatedBranch createdBranch(String name) {
@@ -124,20 +166,38 @@ final class Workspace {
 	 * @param name the branch name
 	 * @return whether it existed
 	 */
-	synchronized boolean deleteBranch(String name) {
-		if (this.createdBranches.remove(name) == null) {
-			return false;
+	boolean deleteBranch(String name) {
+		CreatedBranch removed;
+		List<Endpoint> endpoints;
+		synchronized (this) {
+			removed = this.createdBranches.remove(name);
+			if (removed == null) {
+				return false;
+			}
+			this.branches.remove(name);
+			endpoints = removeEndpoints(name);
 		}
-		this.branches.remove(name);
+		this.branchRemoved.accept(removed, endpoints);
 		return true;
 	}
 
-	// The emulator's TTL: a branch past its expire_time is gone, as on Lakebase.
-	private synchronized void removeExpiredBranches() {
+	/**
+	 * The emulator's TTL: a branch past its expire_time is gone, as on Lakebase. Run at every
+	 * lookup and by a housekeeper, so that an expired branch's server stops even when nobody asks.
+	 */
+	void removeExpiredBranches() {
 		Instant now = this.clock.instant();
-		this.createdBranches.values()
-			.removeIf((branch) -> branch.expireTime() != null && !branch.expireTime().isAfter(now)
-					&& this.branches.remove(branch.name()));
+		Map<CreatedBranch, List<Endpoint>> removed = new LinkedHashMap<>();
+		synchronized (this) {
+			for (CreatedBranch branch : List.copyOf(this.createdBranches.values())) {
+				if (branch.expireTime() != null && !branch.expireTime().isAfter(now)) {
+					this.createdBranches.remove(branch.name());
+					this.branches.remove(branch.name());
+					removed.put(branch, removeEndpoints(branch.name()));
+				}
+			}
+		}
+		removed.forEach(this.branchRemoved);
 	}
 
 	/**
@@ -173,7 +233,9 @@ final class Workspace {
 	}
 
 	List<Endpoint> endpoints() {
-		return List.copyOf(this.endpoints.values());
+		synchronized (this.endpoints) {
+			return List.copyOf(this.endpoints.values());
+		}
 	}
 
 	/**
@@ -182,7 +244,7 @@ final class Workspace {
 	 * @return the endpoints, empty when the branch has none or does not exist
 	 */
 	List<Endpoint> endpoints(String branch) {
-		return this.endpoints.values().stream().filter((endpoint) -> endpoint.parent().equals(branch)).toList();
+		return endpoints().stream().filter((endpoint) -> endpoint.parent().equals(branch)).toList();
 	}
 
 	@Nullable Instance instance(String name) {

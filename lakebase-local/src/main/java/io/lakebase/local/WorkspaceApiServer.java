@@ -53,7 +53,7 @@ final class WorkspaceApiServer implements AutoCloseable {
 	private static final Pattern ENDPOINT_PATH = Pattern.compile("/api/2\\.0/postgres/(projects/.+)");
 
 	private static final Pattern OPERATION_PATH = Pattern
-		.compile("/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+/operations/[^/]+)");
+		.compile("/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+(?:/endpoints/[^/]+)?/operations/[^/]+)");
 
 	// A branch id as the SDK documents it: 1 to 63 characters, a lowercase letter first.
 	private static final Pattern BRANCH_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
@@ -79,18 +79,21 @@ final class WorkspaceApiServer implements AutoCloseable {
 
 	private final Hosts hosts;
 
+	private final BranchComputes computes;
+
 	private final BooleanSupplier computeSuspended;
 
 	private final HttpServer server;
 
 	private final ExecutorService executor;
 
-	WorkspaceApiServer(Workspace workspace, Faults faults, Stats stats, Hosts hosts, BooleanSupplier computeSuspended,
-			int port) throws IOException {
+	WorkspaceApiServer(Workspace workspace, Faults faults, Stats stats, Hosts hosts, BranchComputes computes,
+			BooleanSupplier computeSuspended, int port) throws IOException {
 		this.workspace = workspace;
 		this.faults = faults;
 		this.stats = stats;
 		this.hosts = hosts;
+		this.computes = computes;
 		this.computeSuspended = computeSuspended;
 		try {
 			// The literal address that url() names, whatever the JVM's preference for IPv6.
@@ -251,6 +254,10 @@ final class WorkspaceApiServer implements AutoCloseable {
 		if (method.equals("POST") && branches.matches()) {
 			return createBranch(branches.group(1), query(exchange), readJson(exchange));
 		}
+		Matcher newEndpoint = ENDPOINTS_PATH.matcher(path);
+		if (method.equals("POST") && newEndpoint.matches()) {
+			return createEndpoint(newEndpoint.group(1), query(exchange), readJson(exchange));
+		}
 		Matcher branch = BRANCH_PATH.matcher(path);
 		if (method.equals("DELETE") && branch.matches()) {
 			return deleteBranch(branch.group(1));
@@ -396,8 +403,9 @@ final class WorkspaceApiServer implements AutoCloseable {
 				: error(404, "ENDPOINT_NOT_FOUND", "No API found for 'GET " + path + "'");
 	}
 
-	// Creates a branch (metadata and expiry only, WIP): the operation is done at once, and kept for
-	// the SDK's wait, which polls it before reading the answer.
+	// Creates a branch on a copy of its source's data, taken now: the operation is done when
+	// answered (the copy takes about a second), and kept for the SDK's wait, which polls it before
+	// reading the answer.
 	private Reply createBranch(String project, Map<String, String> query, JsonNode body) {
 		String branchId = query.get("branch_id");
 		if (branchId == null || !BRANCH_ID.matcher(branchId).matches()) {
@@ -415,11 +423,26 @@ final class WorkspaceApiServer implements AutoCloseable {
 		if (!this.workspace.hasBranch(source)) {
 			return notFound("Branch '" + source + "' does not exist.");
 		}
+		if (text(spec, "source_branch_lsn") != null || text(spec, "source_branch_time") != null) {
+			return error(400, "INVALID_PARAMETER_VALUE",
+					"lakebase-local branches only from the source's present: 'source_branch_lsn' and 'source_branch_time' are not supported.");
+		}
+		if (!this.computes.copiesData()) {
+			return error(400, "INVALID_PARAMETER_VALUE",
+					"lakebase-local makes branches only with its embedded PostgreSQL server, not in a container.");
+		}
 		Instant expireTime = branchExpireTime(spec);
 		Workspace.CreatedBranch created = this.workspace.createBranch(name, source, expireTime,
 				"true".equals(query.get("replace_existing")));
 		if (created == null) {
 			return error(409, "ALREADY_EXISTS", "Branch '" + name + "' already exists.");
+		}
+		try {
+			this.computes.startBranch(created);
+		}
+		catch (IOException ex) {
+			this.workspace.deleteBranch(name);
+			return error(500, "INTERNAL_ERROR", "Could not copy branch '" + source + "': " + ex.getMessage());
 		}
 		return new Reply(200, operation(name, branchJson(name)), null);
 	}
@@ -461,6 +484,40 @@ final class WorkspaceApiServer implements AutoCloseable {
 		}
 		this.workspace.deleteBranch(name);
 		return new Reply(200, operation(name, JSON.createObjectNode()), null);
+	}
+
+	// Creates an endpoint with a host of its own on its branch's server; done when answered.
+	private Reply createEndpoint(String branch, Map<String, String> query, JsonNode body) {
+		String endpointId = query.get("endpoint_id");
+		if (endpointId == null || !BRANCH_ID.matcher(endpointId).matches()) {
+			return error(400, "INVALID_PARAMETER_VALUE", "Invalid endpoint_id: " + endpointId);
+		}
+		if (!this.workspace.hasBranch(branch)) {
+			return missingBranch(branch);
+		}
+		String type = body.path("spec").path("endpoint_type").asText("");
+		if (!type.equals("ENDPOINT_TYPE_READ_WRITE") && !type.equals("ENDPOINT_TYPE_READ_ONLY")) {
+			return error(400, "INVALID_PARAMETER_VALUE",
+					"'spec.endpoint_type' must be ENDPOINT_TYPE_READ_WRITE or ENDPOINT_TYPE_READ_ONLY, got '" + type + "'.");
+		}
+		boolean readOnly = type.equals("ENDPOINT_TYPE_READ_ONLY");
+		if (!readOnly && this.workspace.endpoints(branch).stream().anyMatch((existing) -> !existing.readOnly())) {
+			// As on Lakebase: one read-write compute per branch.
+			return error(409, "ALREADY_EXISTS", "Branch '" + branch + "' already has a read-write endpoint.");
+		}
+		Endpoint endpoint = new Endpoint(branch + "/endpoints/" + endpointId, readOnly,
+				body.path("spec").path("disabled").asBoolean(false));
+		if (!this.workspace.addEndpoint(endpoint)) {
+			return error(409, "ALREADY_EXISTS", "Endpoint '" + endpoint.name() + "' already exists.");
+		}
+		try {
+			this.computes.startEndpoint(endpoint);
+		}
+		catch (IOException ex) {
+			this.workspace.removeEndpoint(endpoint.name());
+			return error(500, "INTERNAL_ERROR", "Could not serve endpoint '" + endpoint.name() + "': " + ex.getMessage());
+		}
+		return new Reply(200, operation(endpoint.name(), endpointJson(endpoint)), null);
 	}
 
 	private ObjectNode operation(String resource, JsonNode response) {
@@ -609,7 +666,7 @@ final class WorkspaceApiServer implements AutoCloseable {
 			.put("autoscaling_limit_min_cu", 0.5)
 			.put("autoscaling_limit_max_cu", 2.0);
 		// Like Lakebase, the pooled (PgBouncer) hosts are listed too.
-		String host = this.hosts.host(endpoint.name());
+		String host = this.computes.host(endpoint.name()).orElseGet(() -> this.hosts.host(endpoint.name()));
 		String pooledHost = this.hosts.pooledHost(endpoint.name()).orElse(UNRESOLVABLE_POOLED_HOST);
 		ObjectNode hosts = status.putObject("hosts").put("host", host);
 		if (endpoint.readOnly()) {

@@ -1,0 +1,176 @@
+package io.lakebase.local;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The servers and hosts of what the API creates after start: each created branch runs a server of
+ * its own on a copy of its source branch's cluster taken at creation ({@link PostgresBackend#copy}),
+ * and each created endpoint gets the next unused loopback address, served by the login front on
+ * its port with a certificate from the emulator's CA that names the address. A branch that goes
+ * (deleted, replaced or expired) takes its hosts and its server with it; a housekeeper checks
+ * expiry every second, so that a branch's TTL frees it even when nobody calls the API.
+ */
+final class BranchComputes implements AutoCloseable {
+
+	private static final long HOUSEKEEPING_PERIOD_MILLIS = 1_000;
+
+	private final Workspace workspace;
+
+	private final DatabaseServer mainServer;
+
+	private final Path directory;
+
+	private final Set<Integer> reservedPorts;
+
+	private final TlsMaterial tls;
+
+	private final LoginFront front;
+
+	private final Map<String, PostgresBackend> servers = new ConcurrentHashMap<>();
+
+	private final Map<String, String> hostByEndpoint = new ConcurrentHashMap<>();
+
+	private final AtomicInteger nextOrdinal;
+
+	private final ScheduledExecutorService housekeeper = Executors
+		.newSingleThreadScheduledExecutor(LocalThreads.factory("lakebase-local-branches"));
+
+	BranchComputes(Workspace workspace, DatabaseServer mainServer, Path directory, Set<Integer> reservedPorts,
+			TlsMaterial tls, LoginFront front, Hosts hosts) {
+		this.workspace = workspace;
+		this.mainServer = mainServer;
+		this.directory = directory;
+		this.reservedPorts = Set.copyOf(reservedPorts);
+		this.tls = tls;
+		this.front = front;
+		this.nextOrdinal = new AtomicInteger(hosts.firstFreeOrdinal());
+		workspace.onBranchRemoved((branch, endpoints) -> release(branch, endpoints));
+		this.housekeeper.scheduleWithFixedDelay(this::expire, HOUSEKEEPING_PERIOD_MILLIS, HOUSEKEEPING_PERIOD_MILLIS,
+				TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Returns whether branches can get data of their own: only the embedded server can be copied.
+	 * @return whether {@link #startBranch} works
+	 */
+	boolean copiesData() {
+		return this.mainServer instanceof PostgresBackend;
+	}
+
+	/**
+	 * Starts a created branch's server on a copy of its source's cluster, taken now.
+	 * @param branch the created branch
+	 * @throws IOException if the copy or its start fails
+	 */
+	void startBranch(Workspace.CreatedBranch branch) throws IOException {
+		if (!(server(branch.source()) instanceof PostgresBackend source)) {
+			throw new IOException("Only the embedded PostgreSQL server can be copied into a branch");
+		}
+		PostgresBackend copy = source.copy(this.directory.resolve(branch.uid()), this.reservedPorts);
+		if (this.servers.putIfAbsent(branch.name(), copy) != null || this.workspace.createdBranch(branch.name()) != branch) {
+			// Deleted or replaced while it was being copied: this copy belongs to nobody.
+			this.servers.remove(branch.name(), copy);
+			closeAndDelete(copy, branch);
+		}
+	}
+
+	/**
+	 * Returns the server a branch's sessions reach: its own for a created branch, else the main one
+	 * (the branches declared in the builder share it).
+	 * @param branch the branch name
+	 * @return the server
+	 */
+	DatabaseServer server(String branch) {
+		DatabaseServer server = this.servers.get(branch);
+		return (server != null) ? server : this.mainServer;
+	}
+
+	/**
+	 * Gives a created endpoint a host of its own, served by the login front from now on.
+	 * @param endpoint the endpoint, already in the workspace
+	 * @return its address
+	 * @throws IOException if the address cannot be bound or its certificate cannot be made
+	 */
+	String startEndpoint(Endpoint endpoint) throws IOException {
+		String address = Hosts.address(this.nextOrdinal.getAndIncrement());
+		this.front.addHost(address, server(endpoint.parent()), this.tls.sslContext(List.of(address)),
+				endpoint.readOnly());
+		this.hostByEndpoint.put(endpoint.name(), address);
+		return address;
+	}
+
+	/**
+	 * Returns the host of an endpoint created through the API.
+	 * @param endpoint the endpoint name
+	 * @return its address, empty for an endpoint declared in the builder
+	 */
+	Optional<String> host(String endpoint) {
+		return Optional.ofNullable(this.hostByEndpoint.get(endpoint));
+	}
+
+	private void expire() {
+		try {
+			this.workspace.removeExpiredBranches();
+		}
+		catch (RuntimeException ex) {
+			// Keep housekeeping: the next round tries again.
+		}
+	}
+
+	// The branch is gone from the workspace: its hosts refuse connections, its server stops.
+	private void release(Workspace.CreatedBranch branch, List<Endpoint> endpoints) {
+		for (Endpoint endpoint : endpoints) {
+			String address = this.hostByEndpoint.remove(endpoint.name());
+			if (address != null) {
+				this.front.removeHost(address);
+			}
+		}
+		PostgresBackend server = this.servers.get(branch.name());
+		if (server != null && this.servers.remove(branch.name(), server)) {
+			closeAndDelete(server, branch);
+		}
+	}
+
+	private void closeAndDelete(@Nullable PostgresBackend server, Workspace.CreatedBranch branch) {
+		try {
+			if (server != null) {
+				server.close();
+			}
+		}
+		catch (IOException ex) {
+			// Best effort: the files go anyway.
+		}
+		LocalLakebase.deleteRecursively(this.directory.resolve(branch.uid()));
+	}
+
+	@Override
+	public void close() {
+		this.housekeeper.shutdownNow();
+		for (Map.Entry<String, String> host : Map.copyOf(this.hostByEndpoint).entrySet()) {
+			this.front.removeHost(host.getValue());
+		}
+		this.hostByEndpoint.clear();
+		for (PostgresBackend server : List.copyOf(this.servers.values())) {
+			try {
+				server.close();
+			}
+			catch (IOException ex) {
+				// Best effort: LocalLakebase removes the work directory next.
+			}
+		}
+		this.servers.clear();
+	}
+
+}

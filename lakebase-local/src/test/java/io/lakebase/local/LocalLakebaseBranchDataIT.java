@@ -1,0 +1,118 @@
+package io.lakebase.local;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.service.postgres.Branch;
+import com.databricks.sdk.service.postgres.BranchSpec;
+import com.databricks.sdk.service.postgres.CreateBranchRequest;
+import com.databricks.sdk.service.postgres.CreateEndpointRequest;
+import com.databricks.sdk.service.postgres.EndpointSpec;
+import com.databricks.sdk.service.postgres.EndpointStatusState;
+import com.databricks.sdk.service.postgres.EndpointType;
+import com.databricks.sdk.service.postgres.GenerateDatabaseCredentialRequest;
+import com.databricks.sdk.service.postgres.ListEndpointsRequest;
+import com.google.protobuf.util.Durations;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests that a branch created through the real Databricks SDK holds a copy of its parent's data,
+ * isolated from it, on an endpoint with a host of its own that goes with the branch.
+ */
+class LocalLakebaseBranchDataIT {
+
+	private static final String PROJECT = "projects/shop";
+
+	private static final String MAIN = PROJECT + "/branches/main";
+
+	private static final String MAIN_ENDPOINT = MAIN + "/endpoints/primary";
+
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension(
+			LocalLakebase.builder().endpoint(MAIN_ENDPOINT));
+
+	@Test
+	void branchHasParentsDataOnItsOwnHostAndItsWritesStayThere() throws Exception {
+		WorkspaceClient workspace = Clients.servicePrincipal(lakebase.get(), lakebase.get().defaultIdentity());
+		String user = lakebase.get().defaultIdentity().name();
+		String token = workspace.postgres()
+			.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(MAIN_ENDPOINT))
+			.getToken();
+		try (Connection parent = Clients.connect(lakebase.get(), lakebase.get().host(), user, token, "verify-full")) {
+			execute(parent, "CREATE TABLE orders (id int PRIMARY KEY, item text)");
+			execute(parent, "INSERT INTO orders VALUES (1, 'parent row')");
+
+			long start = System.nanoTime();
+			Branch branch = workspace.postgres()
+				.createBranch(new CreateBranchRequest().setParent(PROJECT)
+					.setBranchId("ci-data")
+					.setBranch(new Branch().setSpec(new BranchSpec().setSourceBranch(MAIN).setTtl(Durations.fromHours(1)))))
+				.waitForCompletion();
+			long branchMillis = (System.nanoTime() - start) / 1_000_000;
+			start = System.nanoTime();
+			com.databricks.sdk.service.postgres.Endpoint endpoint = workspace.postgres()
+				.createEndpoint(new CreateEndpointRequest().setParent(branch.getName())
+					.setEndpointId("ci-rw")
+					.setEndpoint(new com.databricks.sdk.service.postgres.Endpoint()
+						.setSpec(new EndpointSpec().setEndpointType(EndpointType.ENDPOINT_TYPE_READ_WRITE))))
+				.waitForCompletion();
+			long endpointMillis = (System.nanoTime() - start) / 1_000_000;
+			System.out.println("Branch created in " + branchMillis + " ms, endpoint in " + endpointMillis + " ms");
+
+			String host = endpoint.getStatus().getHosts().getHost();
+			assertThat(endpoint.getName()).isEqualTo(branch.getName() + "/endpoints/ci-rw");
+			assertThat(endpoint.getStatus().getCurrentState()).isEqualTo(EndpointStatusState.ACTIVE);
+			assertThat(host).isNotEqualTo(lakebase.get().host()).startsWith("127.0.0.");
+			assertThat(workspace.postgres().getEndpoint(endpoint.getName()).getStatus().getHosts().getHost())
+				.isEqualTo(host);
+			assertThat(workspace.postgres().listEndpoints(new ListEndpointsRequest().setParent(branch.getName())))
+				.extracting(com.databricks.sdk.service.postgres.Endpoint::getName)
+				.containsExactly(endpoint.getName());
+
+			String branchToken = workspace.postgres()
+				.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpoint.getName()))
+				.getToken();
+			try (Connection copy = Clients.connect(lakebase.get(), host, user, branchToken, "verify-full")) {
+				assertThat(count(copy, "SELECT count(*) FROM orders WHERE item = 'parent row'")).isEqualTo(1);
+				execute(copy, "INSERT INTO orders VALUES (2, 'branch row')");
+				assertThat(count(copy, "SELECT count(*) FROM orders")).isEqualTo(2);
+			}
+			assertThat(count(parent, "SELECT count(*) FROM orders")).isEqualTo(1);
+			execute(parent, "INSERT INTO orders VALUES (3, 'parent after branching')");
+
+			workspace.postgres().deleteBranch(branch.getName()).waitForCompletion();
+			assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> {
+				try (Socket socket = new Socket()) {
+					socket.connect(new InetSocketAddress(host, lakebase.get().port()), 2_000);
+				}
+			});
+			assertThatExceptionOfType(SQLException.class)
+				.isThrownBy(() -> Clients.connect(lakebase.get(), host, user, branchToken, "verify-full"));
+			assertThat(count(parent, "SELECT count(*) FROM orders")).isEqualTo(2);
+		}
+	}
+
+	private static void execute(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	private static long count(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			result.next();
+			return result.getLong(1);
+		}
+	}
+
+}
