@@ -79,16 +79,17 @@ class LocalLakebaseBranchDataIT {
 				.extracting(com.databricks.sdk.service.postgres.Endpoint::getName)
 				.containsExactly(endpoint.getName());
 
+			execute(parent, "INSERT INTO orders VALUES (3, 'parent after branching')");
 			String branchToken = workspace.postgres()
 				.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpoint.getName()))
 				.getToken();
 			try (Connection copy = Clients.connect(lakebase.get(), host, user, branchToken, "verify-full")) {
-				assertThat(count(copy, "SELECT count(*) FROM orders WHERE item = 'parent row'")).isEqualTo(1);
+				assertThat(count(copy, "SELECT count(*) FROM orders WHERE id = 1")).isEqualTo(1);
+				assertThat(count(copy, "SELECT count(*) FROM orders WHERE id = 3")).isZero();
 				execute(copy, "INSERT INTO orders VALUES (2, 'branch row')");
 				assertThat(count(copy, "SELECT count(*) FROM orders")).isEqualTo(2);
 			}
-			assertThat(count(parent, "SELECT count(*) FROM orders")).isEqualTo(1);
-			execute(parent, "INSERT INTO orders VALUES (3, 'parent after branching')");
+			assertThat(count(parent, "SELECT count(*) FROM orders WHERE id = 2")).isZero();
 
 			workspace.postgres().deleteBranch(branch.getName()).waitForCompletion();
 			assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> {
@@ -99,6 +100,79 @@ class LocalLakebaseBranchDataIT {
 			assertThatExceptionOfType(SQLException.class)
 				.isThrownBy(() -> Clients.connect(lakebase.get(), host, user, branchToken, "verify-full"));
 			assertThat(count(parent, "SELECT count(*) FROM orders")).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void expiredBranchFreesItsHostWithoutAnyApiCall() throws Exception {
+		WorkspaceClient workspace = Clients.servicePrincipal(lakebase.get(), lakebase.get().defaultIdentity());
+		Branch branch = workspace.postgres()
+			.createBranch(new CreateBranchRequest().setParent(PROJECT)
+				.setBranchId("short-lived-data")
+				.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromSeconds(2)))))
+			.waitForCompletion();
+		String host = createEndpoint(workspace, branch, "rw").getStatus().getHosts().getHost();
+		String user = lakebase.get().defaultIdentity().name();
+		String token = credential(workspace, branch.getName() + "/endpoints/rw");
+		try (Connection copy = Clients.connect(lakebase.get(), host, user, token, "verify-full")) {
+			assertThat(Clients.whoAmI(copy)[0]).isEqualTo(user);
+		}
+		// The housekeeper checks expiry every second: no lookup needed to free the branch.
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		while (accepts(host) && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+		}
+		assertThat(accepts(host)).isFalse();
+	}
+
+	@Test
+	void replacingABranchGivesAFreshCopyWithoutTheOldEndpoints() throws Exception {
+		WorkspaceClient workspace = Clients.servicePrincipal(lakebase.get(), lakebase.get().defaultIdentity());
+		CreateBranchRequest request = new CreateBranchRequest().setParent(PROJECT)
+			.setBranchId("rerun-data")
+			.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromHours(1))));
+		Branch first = workspace.postgres().createBranch(request).waitForCompletion();
+		String user = lakebase.get().defaultIdentity().name();
+		String firstHost = createEndpoint(workspace, first, "rw").getStatus().getHosts().getHost();
+		try (Connection copy = Clients.connect(lakebase.get(), firstHost, user,
+				credential(workspace, first.getName() + "/endpoints/rw"), "verify-full")) {
+			execute(copy, "CREATE TABLE leftover (id int)");
+		}
+		Branch second = workspace.postgres().createBranch(request.setReplaceExisting(true)).waitForCompletion();
+		assertThat(workspace.postgres().listEndpoints(new ListEndpointsRequest().setParent(second.getName())))
+			.isEmpty();
+		assertThat(accepts(firstHost)).isFalse();
+		String secondHost = createEndpoint(workspace, second, "rw").getStatus().getHosts().getHost();
+		try (Connection copy = Clients.connect(lakebase.get(), secondHost, user,
+				credential(workspace, second.getName() + "/endpoints/rw"), "verify-full")) {
+			assertThat(count(copy, "SELECT count(*) FROM pg_tables WHERE tablename = 'leftover'")).isZero();
+		}
+		workspace.postgres().deleteBranch(second.getName()).waitForCompletion();
+	}
+
+	private static com.databricks.sdk.service.postgres.Endpoint createEndpoint(WorkspaceClient workspace,
+			Branch branch, String id) throws Exception {
+		return workspace.postgres()
+			.createEndpoint(new CreateEndpointRequest().setParent(branch.getName())
+				.setEndpointId(id)
+				.setEndpoint(new com.databricks.sdk.service.postgres.Endpoint()
+					.setSpec(new EndpointSpec().setEndpointType(EndpointType.ENDPOINT_TYPE_READ_WRITE))))
+			.waitForCompletion();
+	}
+
+	private static String credential(WorkspaceClient workspace, String endpoint) {
+		return workspace.postgres()
+			.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpoint))
+			.getToken();
+	}
+
+	private static boolean accepts(String host) throws Exception {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(host, lakebase.get().port()), 2_000);
+			return true;
+		}
+		catch (ConnectException ex) {
+			return false;
 		}
 	}
 
