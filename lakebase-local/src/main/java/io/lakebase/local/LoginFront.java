@@ -46,6 +46,10 @@ import org.jspecify.annotations.Nullable;
  * has {@code lakebase_local.host} set to the host the client dialled, so that a test can tell
  * which compute served a statement.
  * <p>
+ * Hosts added after start ({@link #addHost}: the endpoints of branches created through the API)
+ * listen on the same port of a new loopback address, present a certificate of their own from the
+ * same CA, and relay to their branch's own server.
+ * <p>
  * Sessions on a pooled host behave like those of PgBouncer in transaction mode in the one way
  * clients most often trip over: they keep no prepared statement, so a Parse that names one fails
  * with {@code 26000}. Other session state (settings, advisory locks, SQL {@code PREPARE}) still

@@ -444,7 +444,8 @@ final class WorkspaceApiServer implements AutoCloseable {
 			this.workspace.deleteBranch(name);
 			return error(500, "INTERNAL_ERROR", "Could not copy branch '" + source + "': " + ex.getMessage());
 		}
-		return new Reply(200, operation(name, branchJson(name)), null);
+		// From the record: with a short TTL the branch may have expired already during the copy.
+		return new Reply(200, operation(name, branchJson(name, created)), null);
 	}
 
 	private @Nullable Instant branchExpireTime(JsonNode spec) {
@@ -619,6 +620,10 @@ final class WorkspaceApiServer implements AutoCloseable {
 	}
 
 	private ObjectNode branchJson(String name) {
+		return branchJson(name, this.workspace.createdBranch(name));
+	}
+
+	private ObjectNode branchJson(String name, Workspace.@Nullable CreatedBranch created) {
 		ObjectNode body = JSON.createObjectNode()
 			.put("name", name)
 			.put("parent", Workspace.project(name))
@@ -629,7 +634,6 @@ final class WorkspaceApiServer implements AutoCloseable {
 			.put("current_state", "READY")
 			.put("default", this.workspace.isDefaultBranch(name))
 			.put("is_protected", false);
-		Workspace.CreatedBranch created = this.workspace.createdBranch(name);
 		if (created != null) {
 			body.put("uid", created.uid()).put("create_time", created.createTime().toString());
 			status.put("source_branch", created.source());

@@ -109,7 +109,7 @@ class LocalLakebaseBranchDataIT {
 		Branch branch = workspace.postgres()
 			.createBranch(new CreateBranchRequest().setParent(PROJECT)
 				.setBranchId("short-lived-data")
-				.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromSeconds(2)))))
+				.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromSeconds(5)))))
 			.waitForCompletion();
 		String host = createEndpoint(workspace, branch, "rw").getStatus().getHosts().getHost();
 		String user = lakebase.get().defaultIdentity().name();
@@ -118,7 +118,7 @@ class LocalLakebaseBranchDataIT {
 			assertThat(Clients.whoAmI(copy)[0]).isEqualTo(user);
 		}
 		// The housekeeper checks expiry every second: no lookup needed to free the branch.
-		long deadline = System.nanoTime() + 10_000_000_000L;
+		long deadline = System.nanoTime() + 15_000_000_000L;
 		while (accepts(host) && System.nanoTime() < deadline) {
 			Thread.sleep(200);
 		}
