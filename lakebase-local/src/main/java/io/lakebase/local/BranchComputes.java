@@ -120,6 +120,17 @@ final class BranchComputes implements AutoCloseable {
 		return Optional.ofNullable(this.hostByEndpoint.get(endpoint));
 	}
 
+	/**
+	 * Stops serving an endpoint's host: it refuses connections, and its sessions are closed.
+	 * @param endpoint the endpoint name, already removed from the workspace
+	 */
+	void stopEndpoint(String endpoint) {
+		String address = this.hostByEndpoint.remove(endpoint);
+		if (address != null) {
+			this.front.removeHost(address);
+		}
+	}
+
 	private void expire() {
 		try {
 			this.workspace.removeExpiredBranches();
@@ -131,12 +142,7 @@ final class BranchComputes implements AutoCloseable {
 
 	// The branch is gone from the workspace: its hosts refuse connections, its server stops.
 	private void release(Workspace.CreatedBranch branch, List<Endpoint> endpoints) {
-		for (Endpoint endpoint : endpoints) {
-			String address = this.hostByEndpoint.remove(endpoint.name());
-			if (address != null) {
-				this.front.removeHost(address);
-			}
-		}
+		endpoints.forEach((endpoint) -> stopEndpoint(endpoint.name()));
 		PostgresBackend server = this.servers.get(branch.name());
 		if (server != null && this.servers.remove(branch.name(), server)) {
 			closeAndDelete(server, branch);

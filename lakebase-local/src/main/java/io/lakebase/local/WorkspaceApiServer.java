@@ -262,6 +262,10 @@ final class WorkspaceApiServer implements AutoCloseable {
 		if (method.equals("DELETE") && branch.matches()) {
 			return deleteBranch(branch.group(1));
 		}
+		Matcher endpointToDelete = ENDPOINT_PATH.matcher(path);
+		if (method.equals("DELETE") && endpointToDelete.matches() && endpointToDelete.group(1).contains("/endpoints/")) {
+			return deleteEndpoint(endpointToDelete.group(1));
+		}
 		Matcher operation = OPERATION_PATH.matcher(path);
 		if (method.equals("GET") && operation.matches()) {
 			ObjectNode done = this.operations.get(operation.group(1));
@@ -519,6 +523,19 @@ final class WorkspaceApiServer implements AutoCloseable {
 			return error(500, "INTERNAL_ERROR", "Could not serve endpoint '" + endpoint.name() + "': " + ex.getMessage());
 		}
 		return new Reply(200, operation(endpoint.name(), endpointJson(endpoint)), null);
+	}
+
+	private Reply deleteEndpoint(String name) {
+		if (this.workspace.endpoint(name) == null) {
+			return notFound("Endpoint '" + name + "' does not exist.");
+		}
+		if (this.computes.host(name).isEmpty()) {
+			return error(400, "INVALID_PARAMETER_VALUE",
+					"Endpoint '" + name + "' was declared by the builder; lakebase-local deletes only created endpoints.");
+		}
+		this.workspace.removeEndpoint(name);
+		this.computes.stopEndpoint(name);
+		return new Reply(200, operation(name, JSON.createObjectNode()), null);
 	}
 
 	private ObjectNode operation(String resource, JsonNode response) {

@@ -150,6 +150,30 @@ class LocalLakebaseBranchDataIT {
 		workspace.postgres().deleteBranch(second.getName()).waitForCompletion();
 	}
 
+	@Test
+	void deletedEndpointRefusesConnectionsAndAnotherCanTakeItsPlace() throws Exception {
+		WorkspaceClient workspace = Clients.servicePrincipal(lakebase.get(), lakebase.get().defaultIdentity());
+		Branch branch = workspace.postgres()
+			.createBranch(new CreateBranchRequest().setParent(PROJECT)
+				.setBranchId("endpoint-churn")
+				.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromHours(1)))))
+			.waitForCompletion();
+		String host = createEndpoint(workspace, branch, "rw").getStatus().getHosts().getHost();
+		assertThat(accepts(host)).isTrue();
+		workspace.postgres().deleteEndpoint(branch.getName() + "/endpoints/rw").waitForCompletion();
+		assertThat(accepts(host)).isFalse();
+		assertThat(workspace.postgres().listEndpoints(new ListEndpointsRequest().setParent(branch.getName())))
+			.isEmpty();
+		String newHost = createEndpoint(workspace, branch, "rw").getStatus().getHosts().getHost();
+		assertThat(newHost).isNotEqualTo(host);
+		try (Connection copy = Clients.connect(lakebase.get(), newHost, lakebase.get().defaultIdentity().name(),
+				credential(workspace, branch.getName() + "/endpoints/rw"), "verify-full")) {
+			assertThat(Clients.whoAmI(copy)[0]).isEqualTo(lakebase.get().defaultIdentity().name());
+		}
+		workspace.postgres().deleteBranch(branch.getName()).waitForCompletion();
+		assertThat(accepts(newHost)).isFalse();
+	}
+
 	private static com.databricks.sdk.service.postgres.Endpoint createEndpoint(WorkspaceClient workspace,
 			Branch branch, String id) throws Exception {
 		return workspace.postgres()
