@@ -606,6 +606,8 @@ public abstract class AbstractLakebaseFailureAnalysisIT {
 		Map<String, Object> all = new LinkedHashMap<>(properties(SERVICE_PRINCIPAL));
 		all.put("lakebase.ssl.mod", "require");
 		all.put("lakebase.read-only.hikari.maximum-pool-size", "3");
+		// Read by the lakebase-test module, not by the starter.
+		all.put("lakebase.test.parent", "projects/my-app/branches/production");
 		all.put("spring.main.banner-mode", "off");
 		new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
 			.registerShutdownHook(false)

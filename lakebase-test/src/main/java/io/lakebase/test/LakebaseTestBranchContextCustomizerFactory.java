@@ -1,0 +1,83 @@
+package io.lakebase.test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.test.context.TestContextAnnotationUtils;
+
+/**
+ * The Spring test side of {@link LakebaseTestBranch @LakebaseTestBranch}: before the application
+ * context starts, makes (or shares) the branch from the context's environment (the test's
+ * properties, {@code application.yml}, system properties, environment variables), puts the
+ * {@link TestBranch#springProperties() properties that point the starter at it} first, and
+ * registers the {@link TestBranch} as a bean. Contexts of the same run scope are cached and shared
+ * as usual; a class-scoped branch is deleted when its context is closed.
+ *
+ * @since 0.1.0
+ */
+public class LakebaseTestBranchContextCustomizerFactory implements ContextCustomizerFactory {
+
+	@Override
+	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
+			List<ContextConfigurationAttributes> configAttributes) {
+		LakebaseTestBranch annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
+				LakebaseTestBranch.class);
+		if (annotation == null) {
+			return null;
+		}
+		String scope = (annotation.scope() == LakebaseTestBranch.Scope.CLASS) ? testClass.getName()
+				: TestBranchRegistry.RUN;
+		return new Customizer(annotation.parent(), scope);
+	}
+
+	private static final class Customizer implements ContextCustomizer {
+
+		private final String parent;
+
+		private final String scope;
+
+		Customizer(String parent, String scope) {
+			this.parent = parent;
+			this.scope = scope;
+		}
+
+		@Override
+		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration configuration) {
+			ConfigurableEnvironment environment = context.getEnvironment();
+			TestBranchSettings settings = TestBranchSettings.from(environment::getProperty, this.parent);
+			TestBranch branch = TestBranchRegistry.INSTANCE.acquire(settings, this.scope);
+			environment.getPropertySources()
+				.addFirst(new MapPropertySource("lakebaseTestBranch", new LinkedHashMap<>(branch.springProperties())));
+			context.getBeanFactory().registerSingleton("lakebaseTestBranch", branch);
+			if (!this.scope.equals(TestBranchRegistry.RUN)
+					&& context.getBeanFactory() instanceof DefaultSingletonBeanRegistry beans) {
+				// Registered before every other bean, so destroyed after them: after the pool closes.
+				beans.registerDisposableBean("lakebaseTestBranchRelease",
+						() -> TestBranchRegistry.INSTANCE.release(this.scope));
+			}
+		}
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return other instanceof Customizer that && this.parent.equals(that.parent) && this.scope.equals(that.scope);
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.parent, this.scope);
+		}
+
+	}
+
+}

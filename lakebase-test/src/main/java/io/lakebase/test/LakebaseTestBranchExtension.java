@@ -1,0 +1,144 @@
+package io.lakebase.test;
+
+import java.util.Locale;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The JUnit 5 side of {@link LakebaseTestBranch @LakebaseTestBranch}: makes (or shares) the
+ * class's branch before its tests, resolves {@link TestBranch} parameters, deletes a class's own
+ * branch after it and the run's branches when the run ends.
+ *
+ * <p>
+ * Settings come from JUnit configuration parameters (system properties,
+ * {@code junit-platform.properties}), then from environment variables ({@code
+ * LAKEBASE_TEST_PARENT} for {@code lakebase.test.parent}). In a Spring test the Spring test
+ * context makes the branch instead, from the application's environment, so that the application
+ * and the branch see the same settings.
+ *
+ * @since 0.1.0
+ */
+public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+
+	private static final Namespace NAMESPACE = Namespace.create(LakebaseTestBranchExtension.class);
+
+	private static final String SPRING_EXTENSION = "org.springframework.test.context.junit.jupiter.SpringExtension";
+
+	private final TestBranchRegistry registry;
+
+	/**
+	 * Creates the extension, on the branches shared by this JVM.
+	 */
+	public LakebaseTestBranchExtension() {
+		this(TestBranchRegistry.INSTANCE);
+	}
+
+	LakebaseTestBranchExtension(TestBranchRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		// The run's branches end with the run (the root store closes after the last class).
+		context.getRoot()
+			.getStore(NAMESPACE)
+			.getOrComputeIfAbsent(RunEnd.class, (key) -> new RunEnd(this.registry), RunEnd.class);
+		Class<?> testClass = context.getRequiredTestClass();
+		if (isSpringTest(testClass) || context.getStore(NAMESPACE).get(TestBranch.class) != null) {
+			// A Spring test context makes its own (LakebaseTestBranchContextCustomizerFactory); a
+			// @Nested class runs on its enclosing class's branch.
+			return;
+		}
+		LakebaseTestBranch annotation = annotation(testClass);
+		TestBranchSettings settings = TestBranchSettings.from((name) -> setting(context, name), annotation.parent());
+		String scope = (annotation.scope() == LakebaseTestBranch.Scope.CLASS) ? testClass.getName()
+				: TestBranchRegistry.RUN;
+		ExtensionContext.Store store = context.getStore(NAMESPACE);
+		store.put(TestBranch.class, this.registry.acquire(settings, scope));
+		if (!scope.equals(TestBranchRegistry.RUN)) {
+			store.put(Owner.class, new Owner(testClass, scope));
+		}
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		Owner owner = context.getStore(NAMESPACE).get(Owner.class, Owner.class);
+		if (owner != null && owner.testClass() == context.getRequiredTestClass()) {
+			this.registry.release(owner.scope());
+		}
+	}
+
+	@Override
+	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		return parameterContext.getParameter().getType() == TestBranch.class
+				&& !isSpringTest(extensionContext.getRequiredTestClass());
+	}
+
+	@Override
+	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		TestBranch branch = extensionContext.getStore(NAMESPACE).get(TestBranch.class, TestBranch.class);
+		if (branch == null) {
+			throw new ParameterResolutionException("No Lakebase test branch: the class has no @LakebaseTestBranch");
+		}
+		return branch;
+	}
+
+	private static LakebaseTestBranch annotation(Class<?> testClass) {
+		for (Class<?> candidate = testClass; candidate != null; candidate = candidate.getEnclosingClass()) {
+			Optional<LakebaseTestBranch> found = AnnotationSupport.findAnnotation(candidate, LakebaseTestBranch.class);
+			if (found.isPresent()) {
+				return found.get();
+			}
+		}
+		throw new IllegalStateException(testClass.getName() + " uses " + LakebaseTestBranchExtension.class.getSimpleName()
+				+ " without @" + LakebaseTestBranch.class.getSimpleName() + ": annotate the class with it instead");
+	}
+
+	private static boolean isSpringTest(Class<?> testClass) {
+		for (Class<?> candidate = testClass; candidate != null; candidate = candidate.getEnclosingClass()) {
+			for (ExtendWith extendWith : AnnotationSupport.findRepeatableAnnotations(candidate, ExtendWith.class)) {
+				for (Class<?> extension : extendWith.value()) {
+					if (extension.getName().equals(SPRING_EXTENSION)) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
+	}
+
+	private static @Nullable String setting(ExtensionContext context, String name) {
+		return context.getConfigurationParameter(name)
+			.orElseGet(() -> System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
+	}
+
+	private record Owner(Class<?> testClass, String scope) {
+	}
+
+	// Closed by JUnit at the end of the run: a CloseableResource for JUnit 5, AutoCloseable for 6.
+	private static final class RunEnd implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+
+		private final TestBranchRegistry registry;
+
+		RunEnd(TestBranchRegistry registry) {
+			this.registry = registry;
+		}
+
+		@Override
+		public void close() {
+			this.registry.release(TestBranchRegistry.RUN);
+		}
+
+	}
+
+}

@@ -1,0 +1,389 @@
+package io.lakebase.test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.core.error.platform.NotFound;
+import io.lakebase.jdbc.LakebaseDataSource;
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/**
+ * Runs test classes annotated with {@link LakebaseTestBranch @LakebaseTestBranch} through the
+ * JUnit Platform against a local Lakebase and its workspace API, through the real Databricks SDK
+ * and PgJDBC: a class writes to its branch and the parent stays unchanged, classes of a run share
+ * one branch, class-scoped branches running in parallel are isolated, every branch is gone after
+ * the run, a rerun with a fixed id replaces its branch, a missing parent is reported by property,
+ * and a JVM killed mid-run leaves a branch that its TTL removes.
+ */
+class LakebaseTestBranchIT {
+
+	static final String PARENT = "projects/local/branches/main";
+
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension();
+
+	// What the scenario classes saw, by scenario.
+	static final Map<String, String> seen = new ConcurrentHashMap<>();
+
+	// The local Lakebase of the integration test class running (one at a time in a JVM).
+	private static volatile LocalLakebase local;
+
+	@BeforeAll
+	static void parentHasARow() throws Exception {
+		parentHasARow(lakebase.get());
+	}
+
+	static void parentHasARow(LocalLakebase started) throws Exception {
+		local = started;
+		try (LakebaseDataSource parent = parentDataSource(); Connection connection = parent.getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE IF NOT EXISTS notes (text text)");
+			statement.execute("DELETE FROM notes");
+			statement.execute("INSERT INTO notes VALUES ('from the parent')");
+		}
+	}
+
+	@AfterAll
+	static void noBranchIsLeft() {
+		assertThat(createdBranches()).isEmpty();
+	}
+
+	@Test
+	void aClassWritesToItsBranchAndTheParentStaysUnchanged() throws Exception {
+		EngineExecutionResults results = run(settings(), WritesToItsBranch.class);
+
+		assertSucceeded(results, 1);
+		String branch = seen.get("writes.branch");
+		assertThat(branch).startsWith(PARENT.replace("/main", "/test-"));
+		assertThat(seen.get("writes.host")).isNotEqualTo(local.host());
+		assertThat(seen.get("writes.dialled")).isEqualTo(seen.get("writes.host"));
+		assertThat(seen.get("writes.rows")).isEqualTo("[from the parent, from the branch]");
+		assertThat(parentRows()).containsExactly("from the parent");
+		assertGone(branch);
+	}
+
+	@Test
+	void classesOfARunShareOneBranch() {
+		EngineExecutionResults results = run(settings(), SharesTheRunBranch.class, AlsoSharesTheRunBranch.class);
+
+		assertSucceeded(results, 2);
+		assertThat(seen.get("shares.branch")).isEqualTo(seen.get("alsoShares.branch"));
+		assertGone(seen.get("shares.branch"));
+	}
+
+	@Test
+	void classScopedBranchesRunningInParallelAreIsolated() {
+		Map<String, String> settings = settings();
+		settings.put("junit.jupiter.execution.parallel.enabled", "true");
+		settings.put("junit.jupiter.execution.parallel.mode.default", "same_thread");
+		settings.put("junit.jupiter.execution.parallel.mode.classes.default", "concurrent");
+		settings.put("junit.jupiter.execution.parallel.config.strategy", "fixed");
+		settings.put("junit.jupiter.execution.parallel.config.fixed.parallelism", "2");
+		IsolatedFirst.bothWrote.reset();
+
+		EngineExecutionResults results = run(settings, IsolatedFirst.class, IsolatedSecond.class);
+
+		assertSucceeded(results, 2);
+		assertThat(seen.get("first.rows")).isEqualTo("[from the parent, first]");
+		assertThat(seen.get("second.rows")).isEqualTo("[second, from the parent]");
+		assertThat(seen.get("first.branch")).isNotEqualTo(seen.get("second.branch"));
+		assertGone(seen.get("first.branch"));
+		assertGone(seen.get("second.branch"));
+		assertThat(parentRows()).containsExactly("from the parent");
+	}
+
+	@Test
+	void aRerunWithAFixedIdReplacesItsBranch() throws Exception {
+		Map<String, String> settings = settings();
+		settings.put(TestBranchSettings.BRANCH_ID, "ci-rerun");
+		settings.put(TestBranchSettings.KEEP, "true");
+
+		assertSucceeded(run(settings, WritesToItsBranch.class), 1);
+		assertThat(seen.get("writes.rows")).isEqualTo("[from the parent, from the branch]");
+		String first = seen.get("writes.host");
+		// Kept: the rerun finds it there, and replaces it with a fresh copy of the parent.
+		assertThat(createdBranches()).containsExactly(PARENT.replace("main", "ci-rerun"));
+
+		assertSucceeded(run(settings, WritesToItsBranch.class), 1);
+		assertThat(seen.get("writes.rows")).isEqualTo("[from the parent, from the branch]");
+		assertThat(seen.get("writes.host")).isNotEqualTo(first);
+		workspace().postgres().deleteBranch(PARENT.replace("main", "ci-rerun")).waitForCompletion();
+		assertGone(PARENT.replace("main", "ci-rerun"));
+	}
+
+	@Test
+	void aParentThatDoesNotExistIsReportedByProperty() {
+		Map<String, String> settings = settings();
+		settings.put(TestBranchSettings.PARENT, "projects/local/branches/mian");
+
+		EngineExecutionResults results = run(settings, WritesToItsBranch.class);
+
+		Throwable failure = onlyFailure(results);
+		assertThat(failure).isInstanceOf(TestBranchException.class)
+			.hasMessageContaining("lakebase.test.parent is projects/local/branches/mian, which does not exist")
+			.hasMessageContaining("the branches of projects/local: main");
+		assertThat(((TestBranchException) failure).getProperty()).isEqualTo("lakebase.test.parent");
+	}
+
+	@Test
+	void aParentThatIsNoBranchNameIsReportedByProperty() {
+		Map<String, String> settings = settings();
+		settings.put(TestBranchSettings.PARENT, "main");
+
+		Throwable failure = onlyFailure(run(settings, WritesToItsBranch.class));
+
+		assertThat(failure).isInstanceOf(TestBranchException.class)
+			.hasMessageContaining("lakebase.test.parent is 'main', not a branch name")
+			.hasMessageContaining("projects/<project-id>/branches/<branch-id>");
+	}
+
+	@Test
+	void aJvmKilledMidRunLeavesABranchThatItsTtlRemoves() throws Exception {
+		ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", System.getProperty("java.class.path"), KilledRun.class.getName());
+		builder.environment().keySet().removeIf((name) -> name.startsWith("DATABRICKS_") || name.startsWith("LAKEBASE_"));
+		Map<String, String> settings = settings();
+		settings.put(TestBranchSettings.TTL, "8s");
+		settings.forEach((name, value) -> builder.environment()
+			.put(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+		builder.redirectErrorStream(true);
+		Process child = builder.start();
+		String branch;
+		try (BufferedReader output = new BufferedReader(
+				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+			List<String> lines = new ArrayList<>();
+			String line;
+			branch = null;
+			while (branch == null && (line = output.readLine()) != null) {
+				lines.add(line);
+				if (line.startsWith(KilledRun.CREATED)) {
+					branch = line.substring(KilledRun.CREATED.length());
+				}
+			}
+			assertThat(branch).as("the child's output: %s", lines).isNotNull();
+			// SIGKILL: no shutdown hook, no JUnit store closing; only the TTL is left.
+			child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+		}
+		assertThat(workspace().postgres().getBranch(branch).getStatus().getExpireTime()).isNotNull();
+		String killed = branch;
+		await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertGone(killed));
+	}
+
+	static Map<String, String> settings() {
+		Map<String, String> settings = new HashMap<>(local.springProperties());
+		settings.remove("lakebase.endpoint");
+		settings.put(TestBranchSettings.PARENT, PARENT);
+		settings.put(TestBranchSettings.TIMEOUT, "60s");
+		return settings;
+	}
+
+	static EngineExecutionResults run(Map<String, String> settings, Class<?>... classes) {
+		return EngineTestKit.engine("junit-jupiter")
+			.configurationParameters(settings)
+			.selectors(java.util.Arrays.stream(classes).map((type) -> selectClass(type)).toArray(
+					org.junit.platform.engine.DiscoverySelector[]::new))
+			.execute();
+	}
+
+	static void assertSucceeded(EngineExecutionResults results, int tests) {
+		List<Throwable> failures = results.allEvents()
+			.failed()
+			.stream()
+			.map((event) -> event.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+				.flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+				.orElse(null))
+			.toList();
+		assertThat(failures).as("failures").isEmpty();
+		results.testEvents().assertStatistics((stats) -> stats.succeeded(tests).failed(0));
+	}
+
+	static Throwable onlyFailure(EngineExecutionResults results) {
+		return onlyFailure(results, true);
+	}
+
+	// A class whose set-up fails (container), or a Spring test whose context fails (test).
+	static Throwable onlyFailure(EngineExecutionResults results, boolean container) {
+		List<Event> failed = (container ? results.containerEvents() : results.testEvents()).failed().list();
+		assertThat(failed).hasSize(1);
+		return failed.get(0)
+			.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+			.flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
+			.orElseThrow();
+	}
+
+	static void assertGone(String branch) {
+		assertThatExceptionOfType(NotFound.class).isThrownBy(() -> workspace().postgres().getBranch(branch));
+	}
+
+	static List<String> createdBranches() {
+		return local.branches().stream().filter((name) -> !name.equals(PARENT)).toList();
+	}
+
+	static List<String> parentRows() {
+		try (LakebaseDataSource parent = parentDataSource()) {
+			return rows(parent);
+		}
+	}
+
+	static List<String> rows(javax.sql.DataSource dataSource) {
+		List<String> rows = new ArrayList<>();
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT text FROM notes ORDER BY text DESC")) {
+			while (result.next()) {
+				rows.add(result.getString(1));
+			}
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return rows;
+	}
+
+	static void write(TestBranch branch, String text) {
+		try (Connection connection = branch.dataSource().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("INSERT INTO notes VALUES ('" + text + "')");
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static String dialledHost(TestBranch branch) {
+		try (Connection connection = branch.dataSource().getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet result = statement.executeQuery("SELECT current_setting('" + LocalLakebase.HOST_SETTING + "')")) {
+			result.next();
+			return result.getString(1);
+		}
+		catch (java.sql.SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	static LakebaseDataSource parentDataSource() {
+		TestBranchSettings settings = TestBranchSettings.from(settings()::get);
+		return LakebaseDataSource.builder()
+			.endpoint(LocalLakebase.DEFAULT_ENDPOINT)
+			.workspace(settings.databricksConfig())
+			.settings(settings::applyTo)
+			.build();
+	}
+
+	static WorkspaceClient workspace() {
+		DatabricksConfig config = TestBranchSettings.from(settings()::get).databricksConfig();
+		return new WorkspaceClient(config);
+	}
+
+	// The scenarios: run by the JUnit Platform from the tests above, never on their own (nested
+	// classes are not run by Maven's plugins).
+
+	@LakebaseTestBranch
+	static class WritesToItsBranch {
+
+		@Test
+		void writes(TestBranch branch) {
+			write(branch, "from the branch");
+			seen.put("writes.branch", branch.name());
+			seen.put("writes.host", branch.host());
+			seen.put("writes.dialled", dialledHost(branch));
+			seen.put("writes.rows", rows(branch.dataSource()).toString());
+		}
+
+	}
+
+	@LakebaseTestBranch
+	static class SharesTheRunBranch {
+
+		@Test
+		void records(TestBranch branch) {
+			seen.put("shares.branch", branch.name());
+		}
+
+	}
+
+	@LakebaseTestBranch
+	static class AlsoSharesTheRunBranch {
+
+		@Test
+		void records(TestBranch branch) {
+			seen.put("alsoShares.branch", branch.name());
+		}
+
+	}
+
+	@LakebaseTestBranch(scope = LakebaseTestBranch.Scope.CLASS)
+	static class IsolatedFirst {
+
+		// Both classes wait here for each other: their branches exist at the same time.
+		static final CyclicBarrier bothWrote = new CyclicBarrier(2);
+
+		@Test
+		void writes(TestBranch branch) throws Exception {
+			write(branch, "first");
+			bothWrote.await(120, TimeUnit.SECONDS);
+			seen.put("first.branch", branch.name());
+			seen.put("first.rows", rows(branch.dataSource()).toString());
+		}
+
+	}
+
+	@LakebaseTestBranch(scope = LakebaseTestBranch.Scope.CLASS)
+	static class IsolatedSecond {
+
+		@Test
+		void writes(TestBranch branch) throws Exception {
+			write(branch, "second");
+			IsolatedFirst.bothWrote.await(120, TimeUnit.SECONDS);
+			seen.put("second.branch", branch.name());
+			seen.put("second.rows", rows(branch.dataSource()).toString());
+		}
+
+	}
+
+	/** A test run killed after it made its branch. */
+	static final class KilledRun {
+
+		static final String CREATED = "created ";
+
+		public static void main(String[] args) throws Exception {
+			TestBranchSettings settings = TestBranchSettings
+				.from((name) -> System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
+			TestBranch branch = TestBranchRegistry.INSTANCE.acquire(settings, TestBranchRegistry.RUN);
+			System.out.println(CREATED + branch.name());
+			System.out.flush();
+			Thread.sleep(Duration.ofMinutes(5).toMillis());
+		}
+
+	}
+
+}

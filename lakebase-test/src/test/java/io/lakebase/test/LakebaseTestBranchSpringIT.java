@@ -1,0 +1,140 @@
+package io.lakebase.test;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lakebase.local.LocalLakebase;
+import io.lakebase.local.LocalLakebaseExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs {@code @SpringBootTest} classes annotated with {@link LakebaseTestBranch
+ * @LakebaseTestBranch} through the JUnit Platform: the application, configured for the parent's
+ * endpoint, reaches the branch's compute and writes there while the parent stays unchanged; the
+ * test gets the {@link TestBranch} as a bean; a class-scoped branch is deleted with its context; a
+ * missing parent fails the context with a report naming the property.
+ */
+class LakebaseTestBranchSpringIT {
+
+	@RegisterExtension
+	static final LocalLakebaseExtension lakebase = new LocalLakebaseExtension();
+
+	static final Map<String, String> seen = new ConcurrentHashMap<>();
+
+	@BeforeAll
+	static void parentHasARow() throws Exception {
+		LakebaseTestBranchIT.parentHasARow(lakebase.get());
+	}
+
+	@Test
+	void theApplicationWritesToTheBranchAndTheParentStaysUnchanged() {
+		EngineExecutionResults results = runSpring(Map.of(), WritesThroughTheApplication.class,
+				WritesOnItsOwnBranch.class);
+
+		LakebaseTestBranchIT.assertSucceeded(results, 2);
+		assertThat(seen.get("app.dialled")).isEqualTo(seen.get("app.host")).isNotEqualTo(lakebase.get().host());
+		assertThat(seen.get("app.rows")).isEqualTo("[from the parent, from the application]");
+		assertThat(seen.get("own.rows")).isEqualTo("[own, from the parent]");
+		assertThat(seen.get("own.branch")).isNotEqualTo(seen.get("app.branch"));
+		assertThat(LakebaseTestBranchIT.parentRows()).containsExactly("from the parent");
+		LakebaseTestBranchIT.assertGone(seen.get("app.branch"));
+		LakebaseTestBranchIT.assertGone(seen.get("own.branch"));
+	}
+
+	@Test
+	void aMissingParentFailsTheContextWithAReportNamingTheProperty() {
+		EngineExecutionResults results = runSpring(Map.of(TestBranchSettings.PARENT, "projects/local/branches/gone"),
+				WritesThroughTheApplication.class);
+
+		Throwable failure = LakebaseTestBranchIT.onlyFailure(results, false);
+		TestBranchException report = null;
+		for (Throwable cause = failure; cause != null && report == null; cause = cause.getCause()) {
+			report = (cause instanceof TestBranchException found) ? found : null;
+		}
+		assertThat(report).as("the report in %s", failure).isNotNull();
+		assertThat(report.getProperty()).isEqualTo(TestBranchSettings.PARENT);
+		assertThat(report).hasMessageContaining(
+				"lakebase.test.parent is projects/local/branches/gone, which does not exist; the branches of "
+						+ "projects/local: main");
+	}
+
+	// Spring reads system properties (the application's environment), not JUnit's parameters.
+	private static EngineExecutionResults runSpring(Map<String, String> extra, Class<?>... classes) {
+		Map<String, String> settings = LakebaseTestBranchIT.settings();
+		// The application names the parent's endpoint: the branch must win over it.
+		settings.put("lakebase.endpoint", LocalLakebase.DEFAULT_ENDPOINT);
+		settings.putAll(extra);
+		settings.forEach(System::setProperty);
+		try {
+			return LakebaseTestBranchIT.run(Map.of(), classes);
+		}
+		finally {
+			settings.keySet().forEach(System::clearProperty);
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class Application {
+
+	}
+
+	@SpringBootTest(classes = Application.class, webEnvironment = WebEnvironment.NONE)
+	@LakebaseTestBranch
+	@DirtiesContext
+	static class WritesThroughTheApplication {
+
+		@Autowired
+		JdbcTemplate jdbc;
+
+		@Autowired
+		TestBranch branch;
+
+		@Test
+		void writes() {
+			this.jdbc.update("INSERT INTO notes VALUES ('from the application')");
+			seen.put("app.branch", this.branch.name());
+			seen.put("app.host", this.branch.host());
+			seen.put("app.dialled",
+					this.jdbc.queryForObject("SELECT current_setting('" + LocalLakebase.HOST_SETTING + "')", String.class));
+			seen.put("app.rows", this.jdbc.queryForList("SELECT text FROM notes ORDER BY text DESC", String.class)
+				.toString());
+		}
+
+	}
+
+	@SpringBootTest(classes = Application.class, webEnvironment = WebEnvironment.NONE)
+	@LakebaseTestBranch(scope = LakebaseTestBranch.Scope.CLASS)
+	@DirtiesContext
+	static class WritesOnItsOwnBranch {
+
+		@Autowired
+		JdbcTemplate jdbc;
+
+		@Autowired
+		TestBranch branch;
+
+		@Test
+		void writes() {
+			this.jdbc.update("INSERT INTO notes VALUES ('own')");
+			seen.put("own.branch", this.branch.name());
+			seen.put("own.rows", this.jdbc.queryForList("SELECT text FROM notes ORDER BY text DESC", String.class)
+				.toString());
+		}
+
+	}
+
+}
