@@ -35,7 +35,7 @@ class ReadmeVersionTests {
 				.isEqualTo(version);
 		}
 		assertThat(artifacts).contains("lakebase-bom", "lakebase-spring-boot-starter", "lakebase-spring-boot3-starter",
-				"lakebase-local");
+				"lakebase-local", "lakebase-test");
 		Matcher jar = SAMPLE_JAR.matcher(readme);
 		int jars = 0;
 		while (jar.find()) {
