@@ -63,6 +63,19 @@ public final class LakebaseWorkspaceClients {
 	}
 
 	/**
+	 * Closes the connections of a client made here, for a client that is dropped (the SDK's
+	 * clients have no close of their own). Does nothing for a client made elsewhere.
+	 * @param client the client
+	 * @since 0.1.0
+	 */
+	public static void close(WorkspaceClient client) {
+		DatabricksConfig config = client.config();
+		if (config != null && config.getHttpClient() instanceof SecretRedactingHttpClient http) {
+			http.close();
+		}
+	}
+
+	/**
 	 * Returns a supplier that creates the client on first use, so that building what uses it makes
 	 * no network call; a failure is not kept, so that the next use tries again. No lock is held
 	 * while the client is built (it calls the workspace): concurrent first uses may each build

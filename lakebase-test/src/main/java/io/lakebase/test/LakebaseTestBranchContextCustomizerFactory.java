@@ -22,7 +22,8 @@ import org.springframework.test.context.TestContextAnnotationUtils;
  * properties, {@code application.yml}, system properties, environment variables), puts the
  * {@link TestBranch#springProperties() properties that point the starter at it} first, and
  * registers the {@link TestBranch} as a bean. Contexts of the same run scope are cached and shared
- * as usual; a class-scoped branch is deleted when its context is closed.
+ * as usual; each context holds its branch until it is closed, so that the branch is deleted after
+ * the last context and the run (or the class) that use it.
  *
  * @since 0.1.0
  */
@@ -57,15 +58,15 @@ public class LakebaseTestBranchContextCustomizerFactory implements ContextCustom
 			ConfigurableEnvironment environment = context.getEnvironment();
 			TestBranchSettings settings = TestBranchSettings.from(environment::getProperty, this.parent);
 			TestBranch branch = TestBranchRegistry.INSTANCE.acquire(settings, this.scope);
+			if (context.getBeanFactory() instanceof DefaultSingletonBeanRegistry beans) {
+				// Held while the context lives (cached contexts too); registered before every other
+				// bean, so released after them: after the pool is closed.
+				beans.registerDisposableBean("lakebaseTestBranchRelease",
+						() -> TestBranchRegistry.INSTANCE.release(settings, this.scope));
+			}
 			environment.getPropertySources()
 				.addFirst(new MapPropertySource("lakebaseTestBranch", new LinkedHashMap<>(branch.springProperties())));
 			context.getBeanFactory().registerSingleton("lakebaseTestBranch", branch);
-			if (!this.scope.equals(TestBranchRegistry.RUN)
-					&& context.getBeanFactory() instanceof DefaultSingletonBeanRegistry beans) {
-				// Registered before every other bean, so destroyed after them: after the pool closes.
-				beans.registerDisposableBean("lakebaseTestBranchRelease",
-						() -> TestBranchRegistry.INSTANCE.release(this.scope));
-			}
 		}
 
 		@Override

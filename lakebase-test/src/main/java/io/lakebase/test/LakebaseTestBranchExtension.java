@@ -1,5 +1,7 @@
 package io.lakebase.test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -50,31 +52,37 @@ public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllC
 	@Override
 	public void beforeAll(ExtensionContext context) {
 		// The run's branches end with the run (the root store closes after the last class).
-		context.getRoot()
+		RunEnd runEnd = context.getRoot()
 			.getStore(NAMESPACE)
 			.getOrComputeIfAbsent(RunEnd.class, (key) -> new RunEnd(this.registry), RunEnd.class);
 		Class<?> testClass = context.getRequiredTestClass();
-		if (isSpringTest(testClass) || context.getStore(NAMESPACE).get(TestBranch.class) != null) {
+		if (isSpringTest(testClass) || context.getStore(NAMESPACE).get(BranchRef.class) != null) {
 			// A Spring test context makes its own (LakebaseTestBranchContextCustomizerFactory); a
 			// @Nested class runs on its enclosing class's branch.
 			return;
 		}
 		LakebaseTestBranch annotation = annotation(testClass);
 		TestBranchSettings settings = TestBranchSettings.from((name) -> setting(context, name), annotation.parent());
-		String scope = (annotation.scope() == LakebaseTestBranch.Scope.CLASS) ? testClass.getName()
-				: TestBranchRegistry.RUN;
 		ExtensionContext.Store store = context.getStore(NAMESPACE);
-		store.put(TestBranch.class, this.registry.acquire(settings, scope));
-		if (!scope.equals(TestBranchRegistry.RUN)) {
-			store.put(Owner.class, new Owner(testClass, scope));
+		// The reference is released even when the creation fails (the failure is kept meanwhile).
+		String scope;
+		if (annotation.scope() == LakebaseTestBranch.Scope.CLASS) {
+			scope = testClass.getName();
+			store.put(Owner.class, new Owner(testClass, settings, scope));
 		}
+		else {
+			scope = TestBranchRegistry.RUN;
+			runEnd.held(settings);
+		}
+		// Not the branch itself: JUnit 5.13 and later close what a store holds that is AutoCloseable.
+		store.put(BranchRef.class, new BranchRef(this.registry.acquire(settings, scope)));
 	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
 		Owner owner = context.getStore(NAMESPACE).get(Owner.class, Owner.class);
 		if (owner != null && owner.testClass() == context.getRequiredTestClass()) {
-			this.registry.release(owner.scope());
+			this.registry.release(owner.settings(), owner.scope());
 		}
 	}
 
@@ -86,11 +94,11 @@ public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllC
 
 	@Override
 	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-		TestBranch branch = extensionContext.getStore(NAMESPACE).get(TestBranch.class, TestBranch.class);
+		BranchRef branch = extensionContext.getStore(NAMESPACE).get(BranchRef.class, BranchRef.class);
 		if (branch == null) {
 			throw new ParameterResolutionException("No Lakebase test branch: the class has no @LakebaseTestBranch");
 		}
-		return branch;
+		return branch.branch();
 	}
 
 	private static LakebaseTestBranch annotation(Class<?> testClass) {
@@ -122,7 +130,10 @@ public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllC
 			.orElseGet(() -> System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
 	}
 
-	private record Owner(Class<?> testClass, String scope) {
+	private record Owner(Class<?> testClass, TestBranchSettings settings, String scope) {
+	}
+
+	private record BranchRef(TestBranch branch) {
 	}
 
 	// Closed by JUnit at the end of the run: a CloseableResource for JUnit 5, AutoCloseable for 6.
@@ -130,13 +141,24 @@ public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllC
 
 		private final TestBranchRegistry registry;
 
+		private final List<TestBranchSettings> held = new ArrayList<>();
+
 		RunEnd(TestBranchRegistry registry) {
 			this.registry = registry;
 		}
 
+		synchronized void held(TestBranchSettings settings) {
+			this.held.add(settings);
+		}
+
 		@Override
 		public void close() {
-			this.registry.release(TestBranchRegistry.RUN);
+			List<TestBranchSettings> released;
+			synchronized (this) {
+				released = new ArrayList<>(this.held);
+				this.held.clear();
+			}
+			released.forEach((settings) -> this.registry.release(settings, TestBranchRegistry.RUN));
 		}
 
 	}

@@ -9,7 +9,9 @@ import java.util.function.Consumer;
 import com.databricks.sdk.WorkspaceClient;
 import com.zaxxer.hikari.HikariConfig;
 import io.lakebase.jdbc.LakebaseDataSource;
+import io.lakebase.jdbc.LakebaseWorkspaceClients;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * A branch made for tests ({@link TestBranches#create}): its name, its read-write compute and
@@ -142,6 +144,10 @@ public final class TestBranch implements AutoCloseable {
 		return this.dataSource;
 	}
 
+	synchronized boolean isClosed() {
+		return this.closed;
+	}
+
 	LakebaseDataSource newDataSource(Consumer<HikariConfig> pool) {
 		return LakebaseDataSource.builder()
 			.endpoint(this.endpoint)
@@ -169,12 +175,18 @@ public final class TestBranch implements AutoCloseable {
 			open.close();
 		}
 		if (this.settings.keep()) {
-			org.slf4j.LoggerFactory.getLogger(TestBranch.class)
+			LoggerFactory.getLogger(TestBranch.class)
 				.info("Keeping Lakebase test branch {} ({} is set): it expires {}", this.name, TestBranchSettings.KEEP,
 						this.expireTime);
+			LakebaseWorkspaceClients.close(this.client);
 			return;
 		}
-		TestBranches.delete(this.client.postgres(), this.name, this.settings.timeout());
+		try {
+			TestBranches.delete(this.client.postgres(), this.name);
+		}
+		finally {
+			LakebaseWorkspaceClients.close(this.client);
+		}
 	}
 
 	@Override

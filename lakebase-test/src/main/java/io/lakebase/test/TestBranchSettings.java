@@ -121,6 +121,11 @@ public final class TestBranchSettings {
 		this.ttl = duration(properties, TTL, DEFAULT_TTL);
 		this.timeout = duration(properties, TIMEOUT, DEFAULT_TIMEOUT);
 		this.keep = bool(properties, KEEP);
+		if (this.ttl.compareTo(this.timeout) <= 0) {
+			throw new TestBranchException(TTL, TTL + " (" + this.ttl + ") is not longer than " + TIMEOUT + " ("
+					+ this.timeout + "): the branch could expire before it is ready. Set " + TTL + " above the "
+					+ "length of the whole test run, such as 2h.");
+		}
 		Map<String, String> workspace = new LinkedHashMap<>();
 		for (String key : WORKSPACE_KEYS) {
 			String value = text(properties, "lakebase.workspace." + key);

@@ -33,6 +33,7 @@ import com.databricks.sdk.service.postgres.EndpointType;
 import com.databricks.sdk.service.postgres.PostgresAPI;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
+import io.lakebase.jdbc.LakebaseConfigurationException;
 import io.lakebase.jdbc.LakebaseConnectionException;
 import io.lakebase.jdbc.LakebaseDataSource;
 import io.lakebase.jdbc.LakebaseTarget;
@@ -85,6 +86,10 @@ public final class TestBranches {
 		try {
 			return createOrFail(settings);
 		}
+		catch (LakebaseConfigurationException ex) {
+			throw new TestBranchException("lakebase." + ex.getSetting(), "Could not log in to a branch of "
+					+ settings.parent() + ": " + ex.getMessage() + ". " + ex.getAction(), ex);
+		}
 		catch (LakebaseWorkspaceException | DatabricksException ex) {
 			// Not a step's failure reported above: the workspace itself (its URL, the identity's
 			// authentication or permissions).
@@ -101,8 +106,16 @@ public final class TestBranches {
 		WorkspaceClient client = LakebaseWorkspaceClients.create(settings.databricksConfig(),
 				LakebaseTarget.branch(settings.project(), settings.parentBranchId()));
 		PostgresAPI postgres = client.postgres();
-		Set<String> parentHosts = parentHosts(postgres, settings);
-		Branch branch = createBranch(postgres, settings, deadline);
+		Branch branch;
+		Set<String> parentHosts;
+		try {
+			parentHosts = parentHosts(postgres, settings);
+			branch = createBranch(postgres, settings, deadline);
+		}
+		catch (RuntimeException ex) {
+			LakebaseWorkspaceClients.close(client);
+			throw ex;
+		}
 		long branchReady = System.nanoTime();
 		try {
 			Endpoint endpoint = readWriteEndpoint(postgres, branch, settings, deadline);
@@ -120,20 +133,23 @@ public final class TestBranches {
 			return created;
 		}
 		catch (RuntimeException ex) {
-			delete(postgres, branch.getName(), settings.timeout());
+			delete(postgres, branch.getName());
+			LakebaseWorkspaceClients.close(client);
 			throw ex;
 		}
 	}
 
-	static void delete(PostgresAPI postgres, String name, Duration timeout) {
+	// Not waited for: the workspace finishes it, and the branch's TTL stands in should it fail.
+	// Waiting would hold up the end of the run (and a shutdown hook) for each branch.
+	static void delete(PostgresAPI postgres, String name) {
 		try {
-			postgres.deleteBranch(name).waitForCompletion(Optional.of(LroOptions.withTimeout(timeout)));
+			postgres.deleteBranch(name);
 			logger.info("Deleted Lakebase test branch {}", name);
 		}
 		catch (NotFound ex) {
 			logger.info("Lakebase test branch {} is already gone (its TTL ended, or someone deleted it)", name);
 		}
-		catch (TimeoutException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			logger.warn("Could not delete Lakebase test branch {} ({}); its TTL removes it", name, ex.toString());
 		}
 	}
@@ -188,30 +204,40 @@ public final class TestBranches {
 		String fixedId = settings.branchId();
 		// A fixed id is the same on every run: replace what a run before left. A generated id is
 		// new; should it collide anyway, take another rather than replace someone else's branch.
+		String leftUid = (fixedId != null) ? uid(postgres, "projects/" + settings.project() + "/branches/" + fixedId)
+				: null;
+		boolean replace = fixedId != null;
 		for (int attempt = 1;; attempt++) {
 			String id = (fixedId != null) ? fixedId : newId();
+			String expected = "projects/" + settings.project() + "/branches/" + id;
 			CreateBranchRequest request = new CreateBranchRequest().setParent("projects/" + settings.project())
 				.setBranchId(id)
 				.setBranch(new Branch().setSpec(spec));
-			if (fixedId != null) {
+			if (replace) {
 				request.setReplaceExisting(true);
 			}
 			try {
 				Branch branch = postgres.createBranch(request)
 					.waitForCompletion(Optional.of(LroOptions.withTimeout(left(deadline, settings))));
-				String expected = "projects/" + settings.project() + "/branches/" + id;
+				if (leftUid != null && leftUid.equals(branch.getUid())) {
+					// Updated in place (the SDK documents replace_existing as "update the branch"):
+					// the data of the run before would still be there. Delete it and branch again.
+					logger.info("Lakebase test branch {} was kept by replace_existing; deleting it and branching again",
+							expected);
+					deleteAndWait(postgres, expected, deadline, settings);
+					leftUid = null;
+					replace = false;
+					continue;
+				}
 				if (!expected.equals(branch.getName())) {
-					delete(postgres, expected, settings.timeout());
+					delete(postgres, expected);
 					throw new TestBranchException(TestBranchSettings.PARENT, "Creating " + expected
 							+ " answered another branch, " + branch.getName() + ": refusing to run tests on it.");
 				}
 				return branch;
 			}
 			catch (ResourceConflict ex) {
-				if (fixedId != null || attempt > 2) {
-					throw new TestBranchException(TestBranchSettings.BRANCH_ID, "Could not create the branch '" + id
-							+ "' in projects/" + settings.project() + ": " + ex.getMessage(), ex);
-				}
+				refuseConflict(settings, id, attempt, ex);
 			}
 			catch (NotFound ex) {
 				throw missingParent(postgres, settings, ex);
@@ -222,15 +248,47 @@ public final class TestBranches {
 						+ "CAN_MANAGE on the project, or set lakebase.workspace.* to an identity that has it.", ex);
 			}
 			catch (TimeoutException ex) {
-				delete(postgres, "projects/" + settings.project() + "/branches/" + id, settings.timeout());
+				delete(postgres, "projects/" + settings.project() + "/branches/" + id);
 				throw timedOut("the branch " + id, settings, ex);
 			}
 			catch (DatabricksException ex) {
+				if (ex.getMessage() != null && ex.getMessage().contains("ALREADY_EXISTS")) {
+					// A long-running operation's failure: a plain DatabricksException naming its code.
+					refuseConflict(settings, id, attempt, ex);
+					continue;
+				}
+				String property = (settings.parentTime() != null) ? TestBranchSettings.PARENT_TIME
+						: TestBranchSettings.PARENT;
 				String time = (settings.parentTime() != null) ? " at " + TestBranchSettings.PARENT_TIME + " "
 						+ settings.parentTime() : "";
-				throw new TestBranchException(TestBranchSettings.PARENT, "Could not branch " + settings.parent()
-						+ time + ": " + ex.getMessage(), ex);
+				throw new TestBranchException(property, "Could not branch " + settings.parent() + time + ": "
+						+ ex.getMessage(), ex);
 			}
+		}
+	}
+
+	private static void refuseConflict(TestBranchSettings settings, String id, int attempt, RuntimeException ex) {
+		if (settings.branchId() != null || attempt > 2) {
+			throw new TestBranchException(TestBranchSettings.BRANCH_ID, "Could not create the branch '" + id
+					+ "' in projects/" + settings.project() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static @Nullable String uid(PostgresAPI postgres, String name) {
+		try {
+			return postgres.getBranch(name).getUid();
+		}
+		catch (NotFound ex) {
+			return null;
+		}
+	}
+
+	private static void deleteAndWait(PostgresAPI postgres, String name, long deadline, TestBranchSettings settings) {
+		try {
+			postgres.deleteBranch(name).waitForCompletion(Optional.of(LroOptions.withTimeout(left(deadline, settings))));
+		}
+		catch (TimeoutException ex) {
+			throw timedOut("deleting " + name + " (left by a run before)", settings, ex);
 		}
 	}
 

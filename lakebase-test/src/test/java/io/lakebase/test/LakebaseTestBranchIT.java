@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.databricks.sdk.WorkspaceClient;
@@ -97,6 +101,9 @@ class LakebaseTestBranchIT {
 
 		assertSucceeded(results, 2);
 		assertThat(seen.get("shares.branch")).isEqualTo(seen.get("alsoShares.branch"));
+		// Whichever class ran second saw the first one's row: one branch, open across both.
+		assertThat(List.of(seen.get("shares.rows"), seen.get("alsoShares.rows")))
+			.contains("[from the second class, from the parent, from the first class]");
 		assertGone(seen.get("shares.branch"));
 	}
 
@@ -172,30 +179,45 @@ class LakebaseTestBranchIT {
 				"-cp", System.getProperty("java.class.path"), KilledRun.class.getName());
 		builder.environment().keySet().removeIf((name) -> name.startsWith("DATABRICKS_") || name.startsWith("LAKEBASE_"));
 		Map<String, String> settings = settings();
-		settings.put(TestBranchSettings.TTL, "8s");
+		// Long enough for the child to make the branch and for this test to see it left behind,
+		// on a loaded machine too.
+		settings.put(TestBranchSettings.TIMEOUT, "20s");
+		settings.put(TestBranchSettings.TTL, "25s");
 		settings.forEach((name, value) -> builder.environment()
 			.put(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
 		builder.redirectErrorStream(true);
 		Process child = builder.start();
 		String branch;
+		ExecutorService reader = Executors.newSingleThreadExecutor();
 		try (BufferedReader output = new BufferedReader(
 				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-			List<String> lines = new ArrayList<>();
-			String line;
-			branch = null;
-			while (branch == null && (line = output.readLine()) != null) {
-				lines.add(line);
-				if (line.startsWith(KilledRun.CREATED)) {
-					branch = line.substring(KilledRun.CREATED.length());
+			List<String> lines = new CopyOnWriteArrayList<>();
+			Future<String> created = reader.submit(() -> {
+				String line;
+				while ((line = output.readLine()) != null) {
+					lines.add(line);
+					if (line.startsWith(KilledRun.CREATED)) {
+						return line.substring(KilledRun.CREATED.length());
+					}
 				}
+				return null;
+			});
+			try {
+				branch = created.get(120, TimeUnit.SECONDS);
+			}
+			catch (java.util.concurrent.TimeoutException ex) {
+				branch = null;
 			}
 			assertThat(branch).as("the child's output: %s", lines).isNotNull();
+		}
+		finally {
 			// SIGKILL: no shutdown hook, no JUnit store closing; only the TTL is left.
 			child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+			reader.shutdownNow();
 		}
 		assertThat(workspace().postgres().getBranch(branch).getStatus().getExpireTime()).isNotNull();
 		String killed = branch;
-		await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertGone(killed));
+		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertGone(killed));
 	}
 
 	static Map<String, String> settings() {
@@ -326,7 +348,9 @@ class LakebaseTestBranchIT {
 
 		@Test
 		void records(TestBranch branch) {
+			write(branch, "from the first class");
 			seen.put("shares.branch", branch.name());
+			seen.put("shares.rows", rows(branch.dataSource()).toString());
 		}
 
 	}
@@ -336,7 +360,9 @@ class LakebaseTestBranchIT {
 
 		@Test
 		void records(TestBranch branch) {
+			write(branch, "from the second class");
 			seen.put("alsoShares.branch", branch.name());
+			seen.put("alsoShares.rows", rows(branch.dataSource()).toString());
 		}
 
 	}

@@ -83,6 +83,7 @@ class TestBranchSettingsTests {
 		assertRefused("lakebase.test.keep", "yes", "set it to true or false");
 		assertRefused("lakebase.port", "five", "set a port number");
 		assertRefused("lakebase.ssl.mode", "strict", "verify-full");
+		assertRefused("lakebase.test.ttl", "5m", "is not longer than lakebase.test.timeout");
 	}
 
 	@Test

@@ -14,7 +14,8 @@ import org.springframework.util.StringUtils;
 /**
  * Matches when {@code lakebase.enabled} is not {@code false} and {@code lakebase.endpoint},
  * {@code lakebase.project} or {@code lakebase.instance} has a value, or when any
- * other {@code lakebase.*} property is present: a half-written Lakebase configuration must fail
+ * other {@code lakebase.*} property is present (but {@code lakebase.test.*}, the test branches'
+ * settings): a half-written Lakebase configuration must fail
  * with a report naming the missing property rather than start without Lakebase. Without any
  * {@code lakebase.*} property the application stays a plain Spring Boot application. An empty
  * endpoint or instance (an unset {@code ${ENDPOINT_NAME:}} placeholder, say) counts as not set.
@@ -27,6 +28,9 @@ class OnLakebaseTargetCondition extends SpringBootCondition {
 	private static final ConfigurationPropertyName LAKEBASE = ConfigurationPropertyName.of("lakebase");
 
 	private static final ConfigurationPropertyName ENABLED = ConfigurationPropertyName.of("lakebase.enabled");
+
+	// The test branches' settings (lakebase-test) configure no connection of the application.
+	private static final ConfigurationPropertyName TEST = ConfigurationPropertyName.of("lakebase.test");
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -50,7 +54,7 @@ class OnLakebaseTargetCondition extends SpringBootCondition {
 		for (var source : ConfigurationPropertySources.get(environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				ConfigurationPropertyName other = iterable.stream()
-					.filter((name) -> LAKEBASE.isAncestorOf(name) && !ENABLED.equals(name))
+					.filter((name) -> LAKEBASE.isAncestorOf(name) && !ENABLED.equals(name) && !TEST.isAncestorOf(name))
 					.findFirst()
 					.orElse(null);
 				if (other != null) {

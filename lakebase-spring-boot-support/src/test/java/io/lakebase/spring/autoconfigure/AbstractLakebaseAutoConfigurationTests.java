@@ -69,6 +69,14 @@ public abstract class AbstractLakebaseAutoConfigurationTests {
 	}
 
 	@Test
+	void theTestBranchSettingsAloneLeaveItInactive() {
+		// lakebase-test's settings: the test branch, not a connection of the application.
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class))
+			.withPropertyValues("lakebase.test.parent=projects/shop/branches/main", "lakebase.test.ttl=2h")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LakebaseConnectionDetails.class));
+	}
+
+	@Test
 	void whenDisabledThenInactive() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LakebaseAutoConfiguration.class))
 			.withPropertyValues("lakebase.endpoint=" + ENDPOINT, "lakebase.enabled=false")

@@ -1,0 +1,24 @@
+package io.lakebase.test;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Reports a test branch that could not be made, in a Spring test's start-up failure report: what
+ * went wrong, and the property to change.
+ *
+ * @since 0.1.0
+ */
+public class TestBranchFailureAnalyzer extends AbstractFailureAnalyzer<TestBranchException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, TestBranchException cause) {
+		return new FailureAnalysis("The Lakebase test branch could not be made: " + cause.getMessage(),
+				"Change " + cause.getProperty() + " as described above (a test property, application.yml, a system "
+						+ "property or the environment variable "
+						+ cause.getProperty().toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
+						+ "), then run the tests again.",
+				cause);
+	}
+
+}
