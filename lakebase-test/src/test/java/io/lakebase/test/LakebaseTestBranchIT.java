@@ -1,24 +1,14 @@
 package io.lakebase.test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import com.databricks.sdk.WorkspaceClient;
@@ -37,7 +27,6 @@ import org.junit.platform.testkit.engine.Event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
@@ -45,8 +34,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * JUnit Platform against a local Lakebase and its workspace API, through the real Databricks SDK
  * and PgJDBC: a class writes to its branch and the parent stays unchanged, classes of a run share
  * one branch, class-scoped branches running in parallel are isolated, every branch is gone after
- * the run, a rerun with a fixed id replaces its branch, a missing parent is reported by property,
- * and a JVM killed mid-run leaves a branch that its TTL removes.
+ * the run, a rerun with a fixed id replaces its branch, and a missing parent is reported by property.
  */
 class LakebaseTestBranchIT {
 
@@ -171,53 +159,6 @@ class LakebaseTestBranchIT {
 		assertThat(failure).isInstanceOf(TestBranchException.class)
 			.hasMessageContaining("lakebase.test.parent is 'main', not a branch name")
 			.hasMessageContaining("projects/<project-id>/branches/<branch-id>");
-	}
-
-	@Test
-	void aJvmKilledMidRunLeavesABranchThatItsTtlRemoves() throws Exception {
-		ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), KilledRun.class.getName());
-		builder.environment().keySet().removeIf((name) -> name.startsWith("DATABRICKS_") || name.startsWith("LAKEBASE_"));
-		Map<String, String> settings = settings();
-		// Long enough for the child to make the branch and for this test to see it left behind,
-		// on a loaded machine too.
-		settings.put(TestBranchSettings.TIMEOUT, "20s");
-		settings.put(TestBranchSettings.TTL, "25s");
-		settings.forEach((name, value) -> builder.environment()
-			.put(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
-		builder.redirectErrorStream(true);
-		Process child = builder.start();
-		String branch;
-		ExecutorService reader = Executors.newSingleThreadExecutor();
-		try (BufferedReader output = new BufferedReader(
-				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-			List<String> lines = new CopyOnWriteArrayList<>();
-			Future<String> created = reader.submit(() -> {
-				String line;
-				while ((line = output.readLine()) != null) {
-					lines.add(line);
-					if (line.startsWith(KilledRun.CREATED)) {
-						return line.substring(KilledRun.CREATED.length());
-					}
-				}
-				return null;
-			});
-			try {
-				branch = created.get(120, TimeUnit.SECONDS);
-			}
-			catch (java.util.concurrent.TimeoutException ex) {
-				branch = null;
-			}
-			assertThat(branch).as("the child's output: %s", lines).isNotNull();
-		}
-		finally {
-			// SIGKILL: no shutdown hook, no JUnit store closing; only the TTL is left.
-			child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-			reader.shutdownNow();
-		}
-		assertThat(workspace().postgres().getBranch(branch).getStatus().getExpireTime()).isNotNull();
-		String killed = branch;
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertGone(killed));
 	}
 
 	static Map<String, String> settings() {
@@ -392,22 +333,6 @@ class LakebaseTestBranchIT {
 			IsolatedFirst.bothWrote.await(120, TimeUnit.SECONDS);
 			seen.put("second.branch", branch.name());
 			seen.put("second.rows", rows(branch.dataSource()).toString());
-		}
-
-	}
-
-	/** A test run killed after it made its branch. */
-	static final class KilledRun {
-
-		static final String CREATED = "created ";
-
-		public static void main(String[] args) throws Exception {
-			TestBranchSettings settings = TestBranchSettings
-				.from((name) -> System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
-			TestBranch branch = TestBranchRegistry.INSTANCE.acquire(settings, TestBranchRegistry.RUN);
-			System.out.println(CREATED + branch.name());
-			System.out.flush();
-			Thread.sleep(Duration.ofMinutes(5).toMillis());
 		}
 
 	}
