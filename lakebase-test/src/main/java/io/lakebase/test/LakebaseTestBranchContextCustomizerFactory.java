@@ -4,8 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 
+import io.lakebase.spring.autoconfigure.LakebaseConnectionDetails;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -15,6 +17,7 @@ import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * The Spring test side of {@link LakebaseTestBranch @LakebaseTestBranch}: before the application
@@ -42,6 +45,36 @@ public class LakebaseTestBranchContextCustomizerFactory implements ContextCustom
 		return new Customizer(annotation.parent(), scope);
 	}
 
+	private static final String STARTER_DETAILS = "io.lakebase.spring.autoconfigure.LakebaseConnectionDetails";
+
+	// Apart, so that the starter's classes are loaded only when it is there. Checks the connection
+	// details as they are made, before any connection (or migration) uses them: a
+	// LakebaseConnectionDetails bean of the application's own would not read lakebase.endpoint.
+	private static final class StarterTarget implements BeanPostProcessor {
+
+		private final TestBranch branch;
+
+		StarterTarget(TestBranch branch) {
+			this.branch = branch;
+		}
+
+		@Override
+		public Object postProcessAfterInitialization(Object bean, String beanName) {
+			if (bean instanceof LakebaseConnectionDetails details) {
+				String target = details.getSettings().target().name();
+				if (!target.equals(this.branch.endpoint())) {
+					throw new TestBranchException("lakebase.endpoint", "The application connects to " + target
+							+ ", not to the test branch's compute " + this.branch.endpoint() + ": its bean '" + beanName
+							+ "' (LakebaseConnectionDetails) does not follow lakebase.endpoint. Refusing to run tests "
+							+ "against another database than the branch: leave that bean out of the tests, or make it "
+							+ "read lakebase.endpoint.");
+				}
+			}
+			return bean;
+		}
+
+	}
+
 	private static final class Customizer implements ContextCustomizer {
 
 		private final String parent;
@@ -67,6 +100,9 @@ public class LakebaseTestBranchContextCustomizerFactory implements ContextCustom
 			environment.getPropertySources()
 				.addFirst(new MapPropertySource("lakebaseTestBranch", new LinkedHashMap<>(branch.springProperties())));
 			context.getBeanFactory().registerSingleton("lakebaseTestBranch", branch);
+			if (ClassUtils.isPresent(STARTER_DETAILS, context.getClassLoader())) {
+				context.getBeanFactory().addBeanPostProcessor(new StarterTarget(branch));
+			}
 		}
 
 		@Override

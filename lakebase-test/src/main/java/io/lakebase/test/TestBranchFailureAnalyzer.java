@@ -13,7 +13,7 @@ public class TestBranchFailureAnalyzer extends AbstractFailureAnalyzer<TestBranc
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, TestBranchException cause) {
-		return new FailureAnalysis("The Lakebase test branch could not be made: " + cause.getMessage(),
+		return new FailureAnalysis("Lakebase test branch: " + cause.getMessage(),
 				"Change " + cause.getProperty() + " as described above (a test property, application.yml, a system "
 						+ "property or the environment variable "
 						+ cause.getProperty().toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')

@@ -3,7 +3,10 @@ package io.lakebase.test;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.lakebase.jdbc.LakebaseConnectionSettings;
+import io.lakebase.jdbc.LakebaseTarget;
 import io.lakebase.local.LocalLakebase;
+import io.lakebase.spring.autoconfigure.LakebaseConnectionDetails;
 import io.lakebase.local.LocalLakebaseExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +17,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 
@@ -71,6 +76,22 @@ class LakebaseTestBranchSpringIT {
 						+ "projects/local: main");
 	}
 
+	@Test
+	void anApplicationThatDoesNotFollowLakebaseEndpointIsRefusedBeforeItConnects() {
+		EngineExecutionResults results = runSpring(Map.of(), OwnConnectionDetailsTest.class);
+
+		Throwable failure = LakebaseTestBranchIT.onlyFailure(results, false);
+		TestBranchException report = null;
+		for (Throwable cause = failure; cause != null && report == null; cause = cause.getCause()) {
+			report = (cause instanceof TestBranchException found) ? found : null;
+		}
+		assertThat(report).as("the report in %s", failure).isNotNull();
+		assertThat(report.getProperty()).isEqualTo("lakebase.endpoint");
+		assertThat(report).hasMessageContaining("The application connects to " + LocalLakebase.DEFAULT_ENDPOINT
+				+ ", not to the test branch's compute");
+		assertThat(LakebaseTestBranchIT.parentRows()).containsExactly("from the parent");
+	}
+
 	// Spring reads system properties (the application's environment), not JUnit's parameters.
 	private static EngineExecutionResults runSpring(Map<String, String> extra, Class<?>... classes) {
 		Map<String, String> settings = LakebaseTestBranchIT.settings();
@@ -89,6 +110,38 @@ class LakebaseTestBranchSpringIT {
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class Application {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class OwnConnectionDetailsApplication {
+
+		// Always the parent's endpoint, whatever lakebase.endpoint says.
+		@Bean
+		LakebaseConnectionDetails lakebaseConnectionDetails(Environment environment) {
+			LakebaseConnectionSettings settings = LakebaseConnectionSettings
+				.builder(LakebaseTarget.endpoint(LocalLakebase.DEFAULT_ENDPOINT))
+				.port(Integer.parseInt(environment.getProperty("lakebase.port")))
+				.sslRootCert(environment.getProperty("lakebase.ssl.root-cert"))
+				.build();
+			return () -> settings;
+		}
+
+	}
+
+	@SpringBootTest(classes = OwnConnectionDetailsApplication.class, webEnvironment = WebEnvironment.NONE)
+	@LakebaseTestBranch
+	@DirtiesContext
+	static class OwnConnectionDetailsTest {
+
+		@Autowired
+		JdbcTemplate jdbc;
+
+		@Test
+		void writes() {
+			this.jdbc.update("INSERT INTO notes VALUES ('from the application')");
+		}
 
 	}
 

@@ -19,7 +19,7 @@ class TestBranchFailureAnalyzerTests {
 		FailureAnalysis analysis = new TestBranchFailureAnalyzer()
 			.analyze(new IllegalStateException("Failed to load ApplicationContext", cause));
 
-		assertThat(analysis.getDescription()).contains("could not be made",
+		assertThat(analysis.getDescription()).contains("Lakebase test branch: ",
 				"projects/shop/branches/mian, which does not exist");
 		assertThat(analysis.getAction()).contains("Change lakebase.test.parent", "LAKEBASE_TEST_PARENT");
 	}
