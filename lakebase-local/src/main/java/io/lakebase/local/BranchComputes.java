@@ -21,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * its port with a certificate from the emulator's CA that names the address. A branch that goes
  * (deleted, replaced or expired) takes its hosts and its server with it; a housekeeper checks
  * expiry every second, so that a branch's TTL frees it even when nobody calls the API.
+ * <p>
+ * A created branch reaches its own server only: while its copy runs, and once it is gone, it has
+ * none, and its endpoints get no host ({@link NoServerException}). Only the branches declared in
+ * the builder share the main server.
  */
 final class BranchComputes implements AutoCloseable {
 
@@ -38,6 +42,8 @@ final class BranchComputes implements AutoCloseable {
 
 	private final LoginFront front;
 
+	// By the created branch's uid, so that a branch replaced under the same name never finds the
+	// server of the branch it replaced.
 	private final Map<String, PostgresBackend> servers = new ConcurrentHashMap<>();
 
 	private final Map<String, String> hostByEndpoint = new ConcurrentHashMap<>();
@@ -72,42 +78,67 @@ final class BranchComputes implements AutoCloseable {
 	/**
 	 * Starts a created branch's server on a copy of its source's cluster, taken now.
 	 * @param branch the created branch
+	 * @throws NoServerException if the source is a created branch whose copy is not finished, or
+	 * that went
 	 * @throws IOException if the copy or its start fails
 	 */
 	void startBranch(Workspace.CreatedBranch branch) throws IOException {
-		if (!(server(branch.source()) instanceof PostgresBackend source)) {
+		DatabaseServer server = server(branch.source());
+		if (server == null) {
+			throw new NoServerException("Branch '" + branch.source() + "' has no server to copy yet");
+		}
+		if (!(server instanceof PostgresBackend source)) {
 			throw new IOException("Only the embedded PostgreSQL server can be copied into a branch");
 		}
 		PostgresBackend copy = source.copy(this.directory.resolve(branch.uid()), this.reservedPorts);
-		if (this.servers.putIfAbsent(branch.name(), copy) != null || this.workspace.createdBranch(branch.name()) != branch) {
+		if (this.servers.putIfAbsent(branch.uid(), copy) != null
+				|| this.workspace.createdBranch(branch.name()) != branch) {
 			// Deleted or replaced while it was being copied: this copy belongs to nobody.
-			this.servers.remove(branch.name(), copy);
+			this.servers.remove(branch.uid(), copy);
 			closeAndDelete(copy, branch);
 		}
 	}
 
 	/**
-	 * Returns the server a branch's sessions reach: its own for a created branch, else the main one
-	 * (the branches declared in the builder share it).
+	 * Returns the server a branch's sessions reach: the main one for a branch declared in the
+	 * builder (they share it), else the created branch's own.
 	 * @param branch the branch name
-	 * @return the server
+	 * @return the server, {@code null} for a created branch whose copy is not finished or a branch
+	 * that does not exist
 	 */
-	DatabaseServer server(String branch) {
-		DatabaseServer server = this.servers.get(branch);
-		return (server != null) ? server : this.mainServer;
+	@Nullable DatabaseServer server(String branch) {
+		if (this.workspace.isDeclaredBranch(branch)) {
+			return this.mainServer;
+		}
+		Workspace.CreatedBranch created = this.workspace.createdBranch(branch);
+		return (created != null) ? this.servers.get(created.uid()) : null;
 	}
 
 	/**
 	 * Gives a created endpoint a host of its own, served by the login front from now on.
 	 * @param endpoint the endpoint, already in the workspace
 	 * @return its address
+	 * @throws NoServerException if its branch has no server (its copy is not finished) or went
+	 * (deleted, replaced or expired, taking the endpoint with it): no host is left behind
 	 * @throws IOException if the address cannot be bound or its certificate cannot be made
 	 */
 	String startEndpoint(Endpoint endpoint) throws IOException {
+		DatabaseServer server = server(endpoint.parent());
+		if (server == null) {
+			throw new NoServerException("Branch '" + endpoint.parent() + "' has no server yet");
+		}
 		String address = Hosts.address(this.nextOrdinal.getAndIncrement());
-		this.front.addHost(address, server(endpoint.parent()), this.tls.sslContext(List.of(address)),
-				endpoint.readOnly());
+		this.front.addHost(address, server, this.tls.sslContext(List.of(address)), endpoint.readOnly());
 		this.hostByEndpoint.put(endpoint.name(), address);
+		if (this.workspace.endpoint(endpoint.name()) != endpoint) {
+			// Its branch went meanwhile and took the endpoint along, maybe before this host was
+			// registered for release to find: stop it here. Once the check passes, a later
+			// removal of the branch finds the host.
+			if (this.hostByEndpoint.remove(endpoint.name(), address)) {
+				this.front.removeHost(address);
+			}
+			throw new NoServerException("Branch '" + endpoint.parent() + "' went while its endpoint was created");
+		}
 		return address;
 	}
 
@@ -143,8 +174,8 @@ final class BranchComputes implements AutoCloseable {
 	// The branch is gone from the workspace: its hosts refuse connections, its server stops.
 	private void release(Workspace.CreatedBranch branch, List<Endpoint> endpoints) {
 		endpoints.forEach((endpoint) -> stopEndpoint(endpoint.name()));
-		PostgresBackend server = this.servers.get(branch.name());
-		if (server != null && this.servers.remove(branch.name(), server)) {
+		PostgresBackend server = this.servers.remove(branch.uid());
+		if (server != null) {
 			closeAndDelete(server, branch);
 		}
 	}
@@ -177,6 +208,18 @@ final class BranchComputes implements AutoCloseable {
 			}
 		}
 		this.servers.clear();
+	}
+
+	/**
+	 * A created branch has no server to serve or copy: its own copy is not finished, or the branch
+	 * went. Never answered with the main server's data instead.
+	 */
+	static final class NoServerException extends IOException {
+
+		NoServerException(String message) {
+			super(message);
+		}
+
 	}
 
 }

@@ -313,6 +313,15 @@ public final class LocalLakebase implements AutoCloseable {
 		return this.tls.caCertificateFile();
 	}
 
+	// For tests in this package, to put the branches in states the API passes through only briefly.
+	Workspace workspace() {
+		return this.workspace;
+	}
+
+	BranchComputes branchComputes() {
+		return this.branchComputes;
+	}
+
 	/**
 	 * Returns a JDBC URL for the login front that verifies its certificate against the
 	 * {@link #caCertificate() CA file} ({@code sslmode=verify-full}).

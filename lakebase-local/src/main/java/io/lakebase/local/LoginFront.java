@@ -48,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Hosts added after start ({@link #addHost}: the endpoints of branches created through the API)
  * listen on the same port of a new loopback address, present a certificate of their own from the
- * same CA, and relay to their branch's own server.
+ * same CA, and relay to their branch's own server. A session keeps the route of the socket that
+ * accepted it (server, certificate, read-only) from start to end: a host removed meanwhile closes
+ * the session, which never falls back to another host's server.
  * <p>
  * Sessions on a pooled host behave like those of PgBouncer in transaction mode in the one way
  * clients most often trip over: they keep no prepared statement, so a Parse that names one fails
@@ -80,10 +82,6 @@ final class LoginFront implements AutoCloseable {
 
 	private final Stats stats;
 
-	private final DatabaseServer backend;
-
-	private final @Nullable SSLContext sslContext;
-
 	private final boolean plaintextAllowed;
 
 	private final Duration resumeDelay;
@@ -96,8 +94,9 @@ final class LoginFront implements AutoCloseable {
 
 	private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
-	// Hosts added after start (the endpoints of created branches), by address: each with its own
-	// listening socket on the front's port, its branch's server and a certificate naming it.
+	// Every host served, by address: those of the builder share the main server and certificate;
+	// those added after start (the endpoints of created branches) have their branch's server and a
+	// certificate naming them. A session whose route is no longer here is closed.
 	private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
 	private volatile boolean suspended;
@@ -110,14 +109,17 @@ final class LoginFront implements AutoCloseable {
 		this.workspace = workspace;
 		this.faults = faults;
 		this.stats = stats;
-		this.backend = backend;
-		this.sslContext = sslContext;
 		this.hosts = hosts;
 		this.plaintextAllowed = plaintextAllowed;
 		this.resumeDelay = resumeDelay;
-		this.serverSockets = bindAll(hosts.addresses(), port);
-		for (ServerSocket serverSocket : this.serverSockets) {
-			this.threads.execute(() -> acceptLoop(serverSocket));
+		List<String> addresses = hosts.addresses();
+		this.serverSockets = bindAll(addresses, port);
+		for (int i = 0; i < this.serverSockets.size(); i++) {
+			String address = addresses.get(i);
+			Route route = new Route(address, this.serverSockets.get(i), backend, sslContext,
+					hosts.isReadOnly(address));
+			this.routes.put(address, route);
+			this.threads.execute(() -> acceptLoop(route));
 		}
 	}
 
@@ -239,8 +241,9 @@ final class LoginFront implements AutoCloseable {
 			throw new BindException("Port " + port() + " of the login front cannot be bound on " + address
 					+ " (on macOS: sudo ifconfig lo0 alias " + address + ")");
 		}
-		this.routes.put(address, new Route(socket, server, sslContext, readOnly));
-		this.threads.execute(() -> acceptLoop(socket));
+		Route route = new Route(address, socket, server, sslContext, readOnly);
+		this.routes.put(address, route);
+		this.threads.execute(() -> acceptLoop(route));
 	}
 
 	/**
@@ -273,12 +276,13 @@ final class LoginFront implements AutoCloseable {
 		this.threads.shutdownNow();
 	}
 
-	private void acceptLoop(ServerSocket serverSocket) {
+	private void acceptLoop(Route route) {
+		ServerSocket serverSocket = route.socket();
 		while (!this.closed) {
 			try {
 				Socket socket = serverSocket.accept();
 				socket.setTcpNoDelay(true);
-				this.threads.execute(() -> serve(socket));
+				this.threads.execute(() -> serve(socket, route));
 			}
 			catch (IOException ex) {
 				if (this.closed || serverSocket.isClosed()) {
@@ -288,10 +292,13 @@ final class LoginFront implements AutoCloseable {
 		}
 	}
 
-	private void serve(Socket client) {
-		Session session = new Session(client);
+	private void serve(Socket client, Route route) {
+		Session session = new Session(client, route);
 		try {
-			login(session);
+			// Accepted just as its host was removed: closed, as the host now refuses connections.
+			if (isServed(session)) {
+				login(session);
+			}
 		}
 		catch (IOException ex) {
 			// The client went away or broke the protocol: nothing to answer.
@@ -360,8 +367,7 @@ final class LoginFront implements AutoCloseable {
 			byte[] body = new byte[length - 8];
 			session.clientIn.readFully(body);
 			if (code == SSL_REQUEST) {
-				Route route = this.routes.get(session.host);
-				SSLContext context = (route != null) ? route.sslContext() : this.sslContext;
+				SSLContext context = session.route.sslContext();
 				boolean accept = context != null && !session.tls;
 				session.clientOut.write(accept ? 'S' : 'N');
 				session.clientOut.flush();
@@ -374,14 +380,13 @@ final class LoginFront implements AutoCloseable {
 				session.clientOut.flush();
 			}
 			else if (code == CANCEL_REQUEST) {
-				forwardCancel(body);
+				forwardCancel(session.route, body);
 				return null;
 			}
 			else if ((code >>> 16) == PROTOCOL_3) {
 				Map<String, String> parameters = parseParameters(body);
-				Route route = this.routes.get(session.host);
 				session.startupPacket = backendStartupPacket(code, parameters, session.host,
-						this.hosts.isReadOnly(session.host) || (route != null && route.readOnly()));
+						session.route.readOnly());
 				return parameters;
 			}
 			else {
@@ -418,9 +423,13 @@ final class LoginFront implements AutoCloseable {
 	}
 
 	private void connectBackend(Session session, String user) throws IOException {
-		Route route = this.routes.get(session.host);
-		DatabaseServer server = (route != null) ? route.server() : this.backend;
-		session.server = server;
+		if (!isServed(session)) {
+			// The host was removed during this login: the session is closed, as the host now
+			// refuses connections.
+			this.stats.recordLogin(user, session.host, false, "the host is no longer served");
+			return;
+		}
+		DatabaseServer server = session.route.server();
 		Socket backendSocket = new Socket();
 		try {
 			backendSocket.connect(new InetSocketAddress(server.host(), server.port()), 5_000);
@@ -477,6 +486,11 @@ final class LoginFront implements AutoCloseable {
 				if (this.faults.isHostDown(session.host)) {
 					// The host went down during this login, after the sessions on it were closed.
 					this.stats.recordLogin(user, session.host, false, "the host went down");
+					return;
+				}
+				if (!isServed(session)) {
+					// The host was removed during this login, after the sessions on it were closed.
+					this.stats.recordLogin(user, session.host, false, "the host is no longer served");
 					return;
 				}
 				this.stats.recordLogin(user, session.host, true, "");
@@ -602,11 +616,18 @@ final class LoginFront implements AutoCloseable {
 		}
 	}
 
-	private void forwardCancel(byte[] body) {
-		// Only cancel keys handed out through this front are forwarded, as a real server checks them.
+	// Whether the host a session was accepted on is still served, by the route it was accepted with.
+	private boolean isServed(Session session) {
+		return this.routes.get(session.route.address()) == session.route;
+	}
+
+	private void forwardCancel(Route route, byte[] body) {
+		// Only cancel keys handed out through this front are forwarded, as a real server checks them,
+		// and only to the server behind the host the request came to.
+		DatabaseServer server = route.server();
 		for (Session session : this.sessions) {
-			DatabaseServer server = session.server;
-			if (session.cancelKey != null && Arrays.equals(session.cancelKey, body) && server != null) {
+			if (session.cancelKey != null && Arrays.equals(session.cancelKey, body)
+					&& session.route.server() == server) {
 				try (Socket socket = new Socket(server.host(), server.port())) {
 					socket.getOutputStream()
 						.write(ByteBuffer.allocate(8 + body.length)
@@ -709,20 +730,23 @@ final class LoginFront implements AutoCloseable {
 	}
 
 	/**
-	 * A host added after start: its listening socket, the server its sessions reach, the TLS
+	 * A host served: its address and listening socket, the server its sessions reach, the TLS
 	 * context whose certificate names it, and whether its sessions start read-only.
 	 */
-	private record Route(ServerSocket socket, DatabaseServer server, @Nullable SSLContext sslContext,
-			boolean readOnly) {
+	private record Route(String address, ServerSocket socket, DatabaseServer server,
+			@Nullable SSLContext sslContext, boolean readOnly) {
 	}
 
 	/**
-	 * One client connection: the host it reached, its streams (plain, then TLS once negotiated),
-	 * the backend socket and the cancel key the backend handed out.
+	 * One client connection: the host it reached and the route it was accepted with, its streams
+	 * (plain, then TLS once negotiated), the backend socket and the cancel key the backend handed
+	 * out.
 	 */
 	private static final class Session {
 
 		private final String host;
+
+		private final Route route;
 
 		private Socket client;
 
@@ -736,14 +760,13 @@ final class LoginFront implements AutoCloseable {
 
 		private volatile @Nullable Socket backend;
 
-		private volatile @Nullable DatabaseServer server;
-
 		private volatile byte @Nullable [] cancelKey;
 
 		private volatile boolean relaying;
 
-		Session(Socket client) {
+		Session(Socket client, Route route) {
 			this.host = client.getLocalAddress().getHostAddress();
+			this.route = route;
 			this.client = client;
 			try {
 				this.clientIn = new DataInputStream(client.getInputStream());

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -34,6 +35,9 @@ final class Workspace {
 
 	// In builder order, then in creation order; a project exists as long as one of its branches does.
 	private final List<String> branches;
+
+	// The branches of the builder: never removed, and no created branch takes one of their names.
+	private final Set<String> declaredBranches;
 
 	// Branches created through the API: their metadata and expiry (their servers and hosts are
 	// BranchComputes', told through branchRemoved).
@@ -68,6 +72,7 @@ final class Workspace {
 			Duration tokenLifetime, Duration accessTokenLifetime, String issuer, Clock clock) {
 		identities.forEach((identity) -> this.identities.put(identity.name(), identity));
 		this.branches = new java.util.concurrent.CopyOnWriteArrayList<>(branches);
+		this.declaredBranches = Set.copyOf(branches);
 		this.endpoints = Collections.synchronizedMap(toMap(endpoints, Endpoint::name));
 		this.instances = toMap(instances, Instance::name);
 		this.tokenLifetime = tokenLifetime;
@@ -148,6 +153,11 @@ final class Workspace {
 		this.endpoints.remove(name);
 	}
 
+	// Removes this endpoint only, not one that took its name since.
+	void removeEndpoint(Endpoint endpoint) {
+		this.endpoints.remove(endpoint.name(), endpoint);
+	}
+
 	private List<Endpoint> removeEndpoints(String branch) {
 		synchronized (this.endpoints) {
 			List<Endpoint> removed = endpoints(branch);
@@ -207,6 +217,15 @@ final class Workspace {
 	 */
 	List<String> branches(String project) {
 		return branches().stream().filter((branch) -> project(branch).equals(project)).toList();
+	}
+
+	/**
+	 * Returns whether a branch was declared in the builder rather than created through the API.
+	 * @param name the branch name
+	 * @return whether it is one of the builder's branches
+	 */
+	boolean isDeclaredBranch(String name) {
+		return this.declaredBranches.contains(name);
 	}
 
 	boolean hasBranch(String name) {

@@ -444,6 +444,13 @@ final class WorkspaceApiServer implements AutoCloseable {
 		try {
 			this.computes.startBranch(created);
 		}
+		catch (BranchComputes.NoServerException ex) {
+			// The source is a created branch still being copied: the SDK retries a 503.
+			this.workspace.deleteBranch(name);
+			return this.workspace.hasBranch(source)
+					? unavailable("Branch '" + source + "' is still being created; retry shortly.")
+					: notFound("Branch '" + source + "' does not exist.");
+		}
 		catch (IOException ex) {
 			this.workspace.deleteBranch(name);
 			return error(500, "INTERNAL_ERROR", "Could not copy branch '" + source + "': " + ex.getMessage());
@@ -518,8 +525,16 @@ final class WorkspaceApiServer implements AutoCloseable {
 		try {
 			this.computes.startEndpoint(endpoint);
 		}
+		catch (BranchComputes.NoServerException ex) {
+			// Never a host on another branch's server: the branch's copy is not finished (the SDK
+			// retries a 503), or the branch went meanwhile.
+			this.workspace.removeEndpoint(endpoint);
+			return this.workspace.hasBranch(branch)
+					? unavailable("Branch '" + branch + "' is still being created; retry shortly.")
+					: missingBranch(branch);
+		}
 		catch (IOException ex) {
-			this.workspace.removeEndpoint(endpoint.name());
+			this.workspace.removeEndpoint(endpoint);
 			return error(500, "INTERNAL_ERROR", "Could not serve endpoint '" + endpoint.name() + "': " + ex.getMessage());
 		}
 		return new Reply(200, operation(endpoint.name(), endpointJson(endpoint)), null);
@@ -740,6 +755,11 @@ final class WorkspaceApiServer implements AutoCloseable {
 
 	private static Reply notFound(String message) {
 		return error(404, "RESOURCE_DOES_NOT_EXIST", message);
+	}
+
+	// The SDK retries a 503 even for a POST, after Retry-After seconds.
+	private static Reply unavailable(String message) {
+		return new Reply(503, error(503, "TEMPORARILY_UNAVAILABLE", message).body(), "1");
 	}
 
 	private static Reply error(int status, String code, String message) {
