@@ -16,17 +16,19 @@ import io.lakebase.test.LakebaseTestBranch;
 import io.lakebase.test.TestBranch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.platform.commons.JUnitException;
-import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
- * Runs two plain JUnit classes on the run's one branch, on the JUnit version of this module's
- * Spring Boot line (JUnit 5 on Boot 3.5, 6 on Boot 4): the first class's end must not end the
- * branch (JUnit 5.13 and later close what a class's store holds when the class ends), and the
- * branch is gone after the run.
+ * Runs two plain JUnit classes on the run's one branch, each in an execution of its own in one
+ * launcher session (as Surefire does with forks), on the JUnit version of this module's Spring Boot
+ * line: the first class's end must not end the branch (JUnit 5.13 and later close what a class's
+ * store holds when the class ends), and the branch is gone when the session ends.
  */
 class CompatibilityRunBranchIT {
 
@@ -42,18 +44,26 @@ class CompatibilityRunBranchIT {
 		settings.put("lakebase.test.parent", "projects/local/branches/main");
 		settings.put("lakebase.test.timeout", "60s");
 
-		var results = EngineTestKit.engine("junit-jupiter")
-			.configurationParameters(settings)
-			.selectors(selectClass(FirstClass.class), selectClass(SecondClass.class))
-			.execute();
-
-		results.allEvents().failed().stream().forEach((event) -> {
-			throw new JUnitException("failed: " + event, event
-				.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-				.flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-				.orElse(null));
-		});
-		results.testEvents().assertStatistics((stats) -> stats.succeeded(2));
+		// As Surefire runs classes with forks: one launcher session, each class in an execution of its own.
+		long succeeded = 0;
+		try (LauncherSession session = LauncherFactory.openSession()) {
+			for (Class<?> testClass : List.of(FirstClass.class, SecondClass.class)) {
+				SummaryGeneratingListener listener = new SummaryGeneratingListener();
+				session.getLauncher()
+					.execute(LauncherDiscoveryRequestBuilder.request()
+						.selectors(selectClass(testClass))
+						.configurationParameters(settings)
+						.build(), listener);
+				listener.getSummary().getFailures().forEach((failure) -> {
+					throw new AssertionError("failed: " + failure.getTestIdentifier().getDisplayName(),
+							failure.getException());
+				});
+				succeeded += listener.getSummary().getTestsSucceededCount();
+			}
+			assertThat(succeeded).isEqualTo(2);
+			// Held until the session ends, not only until the end of one class's execution.
+			assertThat(lakebase.get().branches()).hasSize(2);
+		}
 		List<String> first = seen.get(FirstClass.class.getSimpleName());
 		List<String> second = seen.get(SecondClass.class.getSimpleName());
 		assertThat(first.get(0)).isEqualTo(second.get(0));

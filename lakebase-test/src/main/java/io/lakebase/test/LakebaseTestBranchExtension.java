@@ -19,7 +19,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /**
  * The JUnit 5 side of {@link LakebaseTestBranch @LakebaseTestBranch}: makes (or shares) the
  * class's branch before its tests, resolves {@link TestBranch} parameters, deletes a class's own
- * branch after it and the run's branches when the run ends.
+ * branch after it and the run's branches when the run ends (the launcher session,
+ * {@link TestBranchSessions}).
  *
  * <p>
  * Settings come from JUnit configuration parameters (system properties,
@@ -51,31 +52,7 @@ public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllC
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
-		// The run's branches end with the run (the root store closes after the last class).
-		RunEnd runEnd = context.getRoot()
-			.getStore(NAMESPACE)
-			.getOrComputeIfAbsent(RunEnd.class, (key) -> new RunEnd(this.registry), RunEnd.class);
-		Class<?> testClass = context.getRequiredTestClass();
-		if (isSpringTest(testClass) || context.getStore(NAMESPACE).get(BranchRef.class) != null) {
-			// A Spring test context makes its own (LakebaseTestBranchContextCustomizerFactory); a
-			// @Nested class runs on its enclosing class's branch.
-			return;
-		}
-		LakebaseTestBranch annotation = annotation(testClass);
-		TestBranchSettings settings = TestBranchSettings.from((name) -> setting(context, name), annotation.parent());
-		ExtensionContext.Store store = context.getStore(NAMESPACE);
-		// The reference is released even when the creation fails (the failure is kept meanwhile).
-		String scope;
-		if (annotation.scope() == LakebaseTestBranch.Scope.CLASS) {
-			scope = testClass.getName();
-			store.put(Owner.class, new Owner(testClass, settings, scope));
-		}
-		else {
-			scope = TestBranchRegistry.RUN;
-			runEnd.held(settings);
-		}
-		// Not the branch itself: JUnit 5.13 and later close what a store holds that is AutoCloseable.
-		store.put(BranchRef.class, new BranchRef(this.registry.acquire(settings, scope)));
+		branch(context);
 	}
 
 	@Override
@@ -94,11 +71,47 @@ public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllC
 
 	@Override
 	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-		BranchRef branch = extensionContext.getStore(NAMESPACE).get(BranchRef.class, BranchRef.class);
+		ExtensionContext classContext = extensionContext;
+		while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+			classContext = classContext.getParent().get();
+		}
+		// A constructor's parameter under @TestInstance(PER_CLASS) comes before beforeAll.
+		TestBranch branch = branch(classContext);
 		if (branch == null) {
 			throw new ParameterResolutionException("No Lakebase test branch: the class has no @LakebaseTestBranch");
 		}
-		return branch.branch();
+		return branch;
+	}
+
+	// The class's branch, made (or shared) at the first call.
+	private @Nullable TestBranch branch(ExtensionContext context) {
+		ExtensionContext.Store store = context.getStore(NAMESPACE);
+		BranchRef existing = store.get(BranchRef.class, BranchRef.class);
+		Class<?> testClass = context.getRequiredTestClass();
+		if (existing != null || isSpringTest(testClass)) {
+			// A @Nested class runs on its enclosing class's branch; a Spring test context makes its
+			// own (LakebaseTestBranchContextCustomizerFactory).
+			return (existing != null) ? existing.branch() : null;
+		}
+		LakebaseTestBranch annotation = annotation(testClass);
+		TestBranchSettings settings = TestBranchSettings.from((name) -> setting(context, name), annotation.parent());
+		boolean classScope = annotation.scope() == LakebaseTestBranch.Scope.CLASS;
+		String scope = classScope ? testClass.getName() : TestBranchRegistry.RUN;
+		// Counted only when taken: a failed acquisition holds nothing.
+		TestBranch branch = this.registry.acquire(settings, scope);
+		if (classScope) {
+			store.put(Owner.class, new Owner(testClass, settings, scope));
+		}
+		else if (!TestBranchSessions.releaseAtEnd(() -> this.registry.release(settings, scope))) {
+			// No launcher session (an engine run on its own): the run ends with this execution.
+			context.getRoot()
+				.getStore(NAMESPACE)
+				.getOrComputeIfAbsent(RunEnd.class, (key) -> new RunEnd(this.registry), RunEnd.class)
+				.held(settings);
+		}
+		// Not the branch itself: JUnit 5.13 and later close what a store holds that is AutoCloseable.
+		store.put(BranchRef.class, new BranchRef(branch));
+		return branch;
 	}
 
 	private static LakebaseTestBranch annotation(Class<?> testClass) {
@@ -136,7 +149,7 @@ public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllC
 	private record BranchRef(TestBranch branch) {
 	}
 
-	// Closed by JUnit at the end of the run: a CloseableResource for JUnit 5, AutoCloseable for 6.
+	// Closed by JUnit at the end of an execution: a CloseableResource for JUnit 5, AutoCloseable for 6.
 	private static final class RunEnd implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
 		private final TestBranchRegistry registry;

@@ -182,7 +182,7 @@ public final class TestBranch implements AutoCloseable {
 			return;
 		}
 		try {
-			TestBranches.delete(this.client.postgres(), this.name);
+			TestBranches.delete(this.client.postgres(), this.name, this.settings.branchId() != null);
 		}
 		finally {
 			LakebaseWorkspaceClients.close(this.client);

@@ -13,6 +13,13 @@ public class TestBranchFailureAnalyzer extends AbstractFailureAnalyzer<TestBranc
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, TestBranchException cause) {
+		if (cause.getProperty().equals("lakebase.endpoint")) {
+			// The branch sets lakebase.endpoint itself: what to change is the application's own bean.
+			return new FailureAnalysis("Lakebase test branch: " + cause.getMessage(),
+					"Leave the application's own LakebaseConnectionDetails bean out of the tests (a test profile, "
+							+ "@ConditionalOnProperty), or build it from lakebase.endpoint.",
+					cause);
+		}
 		return new FailureAnalysis("Lakebase test branch: " + cause.getMessage(),
 				"Change " + cause.getProperty() + " as described above (a test property, application.yml, a system "
 						+ "property or the environment variable "

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * it: the JUnit extension holds one reference per class until the class (class scope) or the run
  * (run scope) ends, and a Spring test context one until it is closed, so that a cached context
  * never outlives its branch. Classes running in parallel wait for the one creation. A failed
- * creation is not tried again while its key is held: each later user gets the failure at once.
+ * creation is not tried again in this JVM: each later user gets the failure at once.
  * What is left at JVM shutdown is deleted then.
  */
 final class TestBranchRegistry {
@@ -36,7 +36,7 @@ final class TestBranchRegistry {
 
 	/**
 	 * Returns the branch of these settings and scope, made at the first call, and holds a
-	 * reference to it until {@link #release}, also when the creation fails.
+	 * reference to it until {@link #release} (none when it throws).
 	 * @param settings the settings
 	 * @param scope {@link #RUN} or a test class's name
 	 * @return the branch
@@ -59,7 +59,16 @@ final class TestBranchRegistry {
 			holder.references++;
 		}
 		// Outside the registry's lock: a creation takes seconds, other keys need not wait.
-		return holder.get(settings, this.factory);
+		try {
+			return holder.get(settings, this.factory);
+		}
+		catch (RuntimeException ex) {
+			// Not taken: nothing to release. The holder keeps the failure for the next caller.
+			synchronized (this.holders) {
+				holder.references--;
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -97,8 +106,10 @@ final class TestBranchRegistry {
 		if (id == null) {
 			return;
 		}
-		for (Key other : this.holders.keySet()) {
-			if (id.equals(other.settings().branchId()) && key.settings().project().equals(other.settings().project())) {
+		for (Map.Entry<Key, Holder> entry : this.holders.entrySet()) {
+			Key other = entry.getKey();
+			if (entry.getValue().references > 0 && id.equals(other.settings().branchId())
+					&& key.settings().project().equals(other.settings().project())) {
 				throw new TestBranchException(TestBranchSettings.BRANCH_ID, TestBranchSettings.BRANCH_ID + " is '" + id
 						+ "' for two branches at once (" + describe(other) + " and " + describe(key) + "): each would "
 						+ "replace the other's. A fixed id is for the run's one branch: remove it (each branch then "

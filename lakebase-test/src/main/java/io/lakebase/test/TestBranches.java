@@ -23,6 +23,7 @@ import com.databricks.sdk.core.error.platform.ResourceConflict;
 import com.databricks.sdk.service.common.lro.LroOptions;
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
+import com.databricks.sdk.service.postgres.BranchStatus;
 import com.databricks.sdk.service.postgres.CreateBranchRequest;
 import com.databricks.sdk.service.postgres.CreateEndpointRequest;
 import com.databricks.sdk.service.postgres.Endpoint;
@@ -127,15 +128,35 @@ public final class TestBranches {
 			long loggedIn = System.nanoTime();
 			created.ready(Duration.ofNanos(loggedIn - started));
 			logger.info("Lakebase test branch {} (from {}) ready in {} ms: branch {} ms, compute {} ms, first login "
-					+ "as {} {} ms; compute {} on {}; expires {}", branch.getName(), settings.parent(),
+					+ "{} ms; compute {} on {}; expires {}", branch.getName(), settings.parent(),
 					millis(loggedIn - started), millis(branchReady - started), millis(computeReady - branchReady),
-					role, millis(loggedIn - computeReady), endpoint.getName(), host, created.expireTime());
+					millis(loggedIn - computeReady), endpoint.getName(), host, created.expireTime());
+			logger.debug("Lakebase test branch {}: first login as {}", branch.getName(), role);
 			return created;
 		}
 		catch (RuntimeException ex) {
 			delete(postgres, branch.getName());
 			LakebaseWorkspaceClients.close(client);
 			throw ex;
+		}
+	}
+
+	// A fixed id is made again by the next run, perhaps seconds later: that delete is waited for
+	// (at most a minute), so that the next createBranch does not meet a branch being deleted.
+	static void delete(PostgresAPI postgres, String name, boolean fixedId) {
+		if (!fixedId) {
+			delete(postgres, name);
+			return;
+		}
+		try {
+			postgres.deleteBranch(name).waitForCompletion(Optional.of(LroOptions.withTimeout(Duration.ofMinutes(1))));
+			logger.info("Deleted Lakebase test branch {}", name);
+		}
+		catch (NotFound ex) {
+			logger.info("Lakebase test branch {} is already gone (its TTL ended, or someone deleted it)", name);
+		}
+		catch (TimeoutException | RuntimeException ex) {
+			logger.warn("Could not delete Lakebase test branch {} ({}); its TTL removes it", name, ex.toString());
 		}
 	}
 
@@ -204,8 +225,7 @@ public final class TestBranches {
 		String fixedId = settings.branchId();
 		// A fixed id is the same on every run: replace what a run before left. A generated id is
 		// new; should it collide anyway, take another rather than replace someone else's branch.
-		String leftUid = (fixedId != null) ? uid(postgres, "projects/" + settings.project() + "/branches/" + fixedId)
-				: null;
+		String leftUid = (fixedId != null) ? leftByARunBefore(postgres, settings, fixedId) : null;
 		boolean replace = fixedId != null;
 		for (int attempt = 1;; attempt++) {
 			String id = (fixedId != null) ? fixedId : newId();
@@ -216,9 +236,10 @@ public final class TestBranches {
 			if (replace) {
 				request.setReplaceExisting(true);
 			}
+			// Before the request: a branch must not be created once the time is up (no one would delete it).
+			Duration left = left(deadline, settings);
 			try {
-				Branch branch = postgres.createBranch(request)
-					.waitForCompletion(Optional.of(LroOptions.withTimeout(left(deadline, settings))));
+				Branch branch = postgres.createBranch(request).waitForCompletion(Optional.of(LroOptions.withTimeout(left)));
 				if (leftUid != null && leftUid.equals(branch.getUid())) {
 					// Updated in place (the SDK documents replace_existing as "update the branch"):
 					// the data of the run before would still be there. Delete it and branch again.
@@ -274,13 +295,33 @@ public final class TestBranches {
 		}
 	}
 
-	private static @Nullable String uid(PostgresAPI postgres, String name) {
+	// The uid of the branch a run before left under the fixed id, or null; any other branch there
+	// (the parent, someone's own branch) is refused rather than replaced or deleted.
+	private static @Nullable String leftByARunBefore(PostgresAPI postgres, TestBranchSettings settings, String id) {
+		String name = "projects/" + settings.project() + "/branches/" + id;
+		if (id.equals(settings.parentBranchId())) {
+			throw new TestBranchException(TestBranchSettings.BRANCH_ID, TestBranchSettings.BRANCH_ID + " is '" + id
+					+ "', the parent's own id: set another id (such as ci-pr-123), or remove it.");
+		}
+		Branch existing;
 		try {
-			return postgres.getBranch(name).getUid();
+			existing = postgres.getBranch(name);
 		}
 		catch (NotFound ex) {
 			return null;
 		}
+		BranchStatus status = existing.getStatus();
+		String source = (status != null && status.getSourceBranch() != null) ? status.getSourceBranch()
+				: (existing.getSpec() != null) ? existing.getSpec().getSourceBranch() : null;
+		boolean expires = status != null && status.getExpireTime() != null;
+		boolean protectedBranch = status != null && Boolean.TRUE.equals(status.getIsProtected());
+		if (!settings.parent().equals(source) || !expires || protectedBranch) {
+			throw new TestBranchException(TestBranchSettings.BRANCH_ID, TestBranchSettings.BRANCH_ID + " is '" + id
+					+ "', but " + name + " is not a test branch of " + settings.parent() + " (made from " + source
+					+ (expires ? "" : ", with no expiry") + (protectedBranch ? ", protected" : "")
+					+ "): refusing to replace it. Set another id, or remove it to get a new id on each run.");
+		}
+		return existing.getUid();
 	}
 
 	private static void deleteAndWait(PostgresAPI postgres, String name, long deadline, TestBranchSettings settings) {
@@ -299,13 +340,14 @@ public final class TestBranches {
 			.findFirst()
 			.orElse(null);
 		if (endpoint == null) {
+			Duration left = left(deadline, settings);
 			try {
 				endpoint = postgres
 					.createEndpoint(new CreateEndpointRequest().setParent(branch.getName())
 						.setEndpointId(ENDPOINT_ID)
 						.setEndpoint(new Endpoint()
 							.setSpec(new EndpointSpec().setEndpointType(EndpointType.ENDPOINT_TYPE_READ_WRITE))))
-					.waitForCompletion(Optional.of(LroOptions.withTimeout(left(deadline, settings))));
+					.waitForCompletion(Optional.of(LroOptions.withTimeout(left)));
 			}
 			catch (TimeoutException ex) {
 				throw timedOut("a read-write compute on " + branch.getName(), settings, ex);

@@ -21,13 +21,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.platform.testkit.engine.EngineExecutionResults;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 /**
  * Runs test classes annotated with {@link LakebaseTestBranch @LakebaseTestBranch} through the
@@ -71,9 +67,8 @@ class LakebaseTestBranchIT {
 
 	@Test
 	void aClassWritesToItsBranchAndTheParentStaysUnchanged() throws Exception {
-		EngineExecutionResults results = run(settings(), WritesToItsBranch.class);
+		Runs.eachClass(settings(), WritesToItsBranch.class).assertSucceeded(1);
 
-		assertSucceeded(results, 1);
 		String branch = seen.get("writes.branch");
 		assertThat(branch).startsWith(PARENT.replace("/main", "/test-"));
 		assertThat(seen.get("writes.host")).isNotEqualTo(local.host());
@@ -85,9 +80,9 @@ class LakebaseTestBranchIT {
 
 	@Test
 	void classesOfARunShareOneBranch() {
-		EngineExecutionResults results = run(settings(), SharesTheRunBranch.class, AlsoSharesTheRunBranch.class);
+		// Each class in an execution of its own, as Surefire runs them with forks: one session, one run.
+		Runs.eachClass(settings(), SharesTheRunBranch.class, AlsoSharesTheRunBranch.class).assertSucceeded(2);
 
-		assertSucceeded(results, 2);
 		assertThat(seen.get("shares.branch")).isEqualTo(seen.get("alsoShares.branch"));
 		// Whichever class ran second saw the first one's row: one branch, open across both.
 		assertThat(List.of(seen.get("shares.rows"), seen.get("alsoShares.rows")))
@@ -105,9 +100,8 @@ class LakebaseTestBranchIT {
 		settings.put("junit.jupiter.execution.parallel.config.fixed.parallelism", "2");
 		IsolatedFirst.bothWrote.reset();
 
-		EngineExecutionResults results = run(settings, IsolatedFirst.class, IsolatedSecond.class);
+		Runs.together(settings, IsolatedFirst.class, IsolatedSecond.class).assertSucceeded(2);
 
-		assertSucceeded(results, 2);
 		assertThat(seen.get("first.rows")).isEqualTo("[from the parent, first]");
 		assertThat(seen.get("second.rows")).isEqualTo("[second, from the parent]");
 		assertThat(seen.get("first.branch")).isNotEqualTo(seen.get("second.branch"));
@@ -122,13 +116,13 @@ class LakebaseTestBranchIT {
 		settings.put(TestBranchSettings.BRANCH_ID, "ci-rerun");
 		settings.put(TestBranchSettings.KEEP, "true");
 
-		assertSucceeded(run(settings, WritesToItsBranch.class), 1);
+		Runs.eachClass(settings, WritesToItsBranch.class).assertSucceeded(1);
 		assertThat(seen.get("writes.rows")).isEqualTo("[from the parent, from the branch]");
 		String first = seen.get("writes.host");
 		// Kept: the rerun finds it there, and replaces it with a fresh copy of the parent.
 		assertThat(createdBranches()).containsExactly(PARENT.replace("main", "ci-rerun"));
 
-		assertSucceeded(run(settings, WritesToItsBranch.class), 1);
+		Runs.eachClass(settings, WritesToItsBranch.class).assertSucceeded(1);
 		assertThat(seen.get("writes.rows")).isEqualTo("[from the parent, from the branch]");
 		assertThat(seen.get("writes.host")).isNotEqualTo(first);
 		workspace().postgres().deleteBranch(PARENT.replace("main", "ci-rerun")).waitForCompletion();
@@ -140,9 +134,8 @@ class LakebaseTestBranchIT {
 		Map<String, String> settings = settings();
 		settings.put(TestBranchSettings.PARENT, "projects/local/branches/mian");
 
-		EngineExecutionResults results = run(settings, WritesToItsBranch.class);
+		Throwable failure = Runs.eachClass(settings, WritesToItsBranch.class).onlyFailure();
 
-		Throwable failure = onlyFailure(results);
 		assertThat(failure).isInstanceOf(TestBranchException.class)
 			.hasMessageContaining("lakebase.test.parent is projects/local/branches/mian, which does not exist")
 			.hasMessageContaining("the branches of projects/local: main");
@@ -154,7 +147,7 @@ class LakebaseTestBranchIT {
 		Map<String, String> settings = settings();
 		settings.put(TestBranchSettings.PARENT, "main");
 
-		Throwable failure = onlyFailure(run(settings, WritesToItsBranch.class));
+		Throwable failure = Runs.eachClass(settings, WritesToItsBranch.class).onlyFailure();
 
 		assertThat(failure).isInstanceOf(TestBranchException.class)
 			.hasMessageContaining("lakebase.test.parent is 'main', not a branch name")
@@ -167,40 +160,6 @@ class LakebaseTestBranchIT {
 		settings.put(TestBranchSettings.PARENT, PARENT);
 		settings.put(TestBranchSettings.TIMEOUT, "60s");
 		return settings;
-	}
-
-	static EngineExecutionResults run(Map<String, String> settings, Class<?>... classes) {
-		return EngineTestKit.engine("junit-jupiter")
-			.configurationParameters(settings)
-			.selectors(java.util.Arrays.stream(classes).map((type) -> selectClass(type)).toArray(
-					org.junit.platform.engine.DiscoverySelector[]::new))
-			.execute();
-	}
-
-	static void assertSucceeded(EngineExecutionResults results, int tests) {
-		List<Throwable> failures = results.allEvents()
-			.failed()
-			.stream()
-			.map((event) -> event.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-				.flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-				.orElse(null))
-			.toList();
-		assertThat(failures).as("failures").isEmpty();
-		results.testEvents().assertStatistics((stats) -> stats.succeeded(tests).failed(0));
-	}
-
-	static Throwable onlyFailure(EngineExecutionResults results) {
-		return onlyFailure(results, true);
-	}
-
-	// A class whose set-up fails (container), or a Spring test whose context fails (test).
-	static Throwable onlyFailure(EngineExecutionResults results, boolean container) {
-		List<Event> failed = (container ? results.containerEvents() : results.testEvents()).failed().list();
-		assertThat(failed).hasSize(1);
-		return failed.get(0)
-			.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-			.flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
-			.orElseThrow();
 	}
 
 	static void assertGone(String branch) {

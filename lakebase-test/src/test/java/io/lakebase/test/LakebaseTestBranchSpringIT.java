@@ -11,7 +11,6 @@ import io.lakebase.local.LocalLakebaseExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -46,10 +45,8 @@ class LakebaseTestBranchSpringIT {
 
 	@Test
 	void theApplicationWritesToTheBranchAndTheParentStaysUnchanged() {
-		EngineExecutionResults results = runSpring(Map.of(), WritesThroughTheApplication.class,
-				WritesOnItsOwnBranch.class);
+		runSpring(Map.of(), WritesThroughTheApplication.class, WritesOnItsOwnBranch.class).assertSucceeded(2);
 
-		LakebaseTestBranchIT.assertSucceeded(results, 2);
 		assertThat(seen.get("app.dialled")).isEqualTo(seen.get("app.host")).isNotEqualTo(lakebase.get().host());
 		assertThat(seen.get("app.rows")).isEqualTo("[from the parent, from the application]");
 		assertThat(seen.get("own.rows")).isEqualTo("[own, from the parent]");
@@ -61,10 +58,10 @@ class LakebaseTestBranchSpringIT {
 
 	@Test
 	void aMissingParentFailsTheContextWithAReportNamingTheProperty() {
-		EngineExecutionResults results = runSpring(Map.of(TestBranchSettings.PARENT, "projects/local/branches/gone"),
+		Runs results = runSpring(Map.of(TestBranchSettings.PARENT, "projects/local/branches/gone"),
 				WritesThroughTheApplication.class);
 
-		Throwable failure = LakebaseTestBranchIT.onlyFailure(results, false);
+		Throwable failure = results.onlyFailure();
 		TestBranchException report = null;
 		for (Throwable cause = failure; cause != null && report == null; cause = cause.getCause()) {
 			report = (cause instanceof TestBranchException found) ? found : null;
@@ -78,9 +75,9 @@ class LakebaseTestBranchSpringIT {
 
 	@Test
 	void anApplicationThatDoesNotFollowLakebaseEndpointIsRefusedBeforeItConnects() {
-		EngineExecutionResults results = runSpring(Map.of(), OwnConnectionDetailsTest.class);
+		Runs results = runSpring(Map.of(), OwnConnectionDetailsTest.class);
 
-		Throwable failure = LakebaseTestBranchIT.onlyFailure(results, false);
+		Throwable failure = results.onlyFailure();
 		TestBranchException report = null;
 		for (Throwable cause = failure; cause != null && report == null; cause = cause.getCause()) {
 			report = (cause instanceof TestBranchException found) ? found : null;
@@ -93,14 +90,14 @@ class LakebaseTestBranchSpringIT {
 	}
 
 	// Spring reads system properties (the application's environment), not JUnit's parameters.
-	private static EngineExecutionResults runSpring(Map<String, String> extra, Class<?>... classes) {
+	private static Runs runSpring(Map<String, String> extra, Class<?>... classes) {
 		Map<String, String> settings = LakebaseTestBranchIT.settings();
 		// The application names the parent's endpoint: the branch must win over it.
 		settings.put("lakebase.endpoint", LocalLakebase.DEFAULT_ENDPOINT);
 		settings.putAll(extra);
 		settings.forEach(System::setProperty);
 		try {
-			return LakebaseTestBranchIT.run(Map.of(), classes);
+			return Runs.eachClass(Map.of(), classes);
 		}
 		finally {
 			settings.keySet().forEach(System::clearProperty);

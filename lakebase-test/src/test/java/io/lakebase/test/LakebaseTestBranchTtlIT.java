@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.lakebase.test.LakebaseTestBranchIT.assertGone;
 import static io.lakebase.test.LakebaseTestBranchIT.settings;
-import static io.lakebase.test.LakebaseTestBranchIT.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -81,9 +81,13 @@ class LakebaseTestBranchTtlIT {
 			child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 			reader.shutdownNow();
 		}
-		assertThat(workspace().postgres().getBranch(branch).getStatus().getExpireTime()).isNotNull();
-		String killed = branch;
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> assertGone(killed));
+		String[] nameAndExpiry = branch.split(" ");
+		Instant expiry = Instant.parse(nameAndExpiry[1]);
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(250))
+			.untilAsserted(() -> assertGone(nameAndExpiry[0]));
+		// Gone by its TTL, not by anything the killed JVM did.
+		assertThat(Instant.now()).isAfterOrEqualTo(expiry);
 	}
 
 	/** A test run killed after it made its branch. */
@@ -95,7 +99,7 @@ class LakebaseTestBranchTtlIT {
 			TestBranchSettings settings = TestBranchSettings
 				.from((name) -> System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
 			TestBranch branch = TestBranchRegistry.INSTANCE.acquire(settings, TestBranchRegistry.RUN);
-			System.out.println(CREATED + branch.name());
+			System.out.println(CREATED + branch.name() + " " + branch.expireTime());
 			System.out.flush();
 			Thread.sleep(Duration.ofMinutes(5).toMillis());
 		}
