@@ -70,7 +70,8 @@ final class WorkspaceApiServer implements AutoCloseable {
 
 	private final Workspace workspace;
 
-	// Long-running operations by name; every one is done when created (WIP: never pruned).
+	// Long-running operations by name; every one is done when created. Never pruned: a few per
+	// branch or endpoint made, for the life of the emulator.
 	private final Map<String, ObjectNode> operations = new ConcurrentHashMap<>();
 
 	private final Faults faults;

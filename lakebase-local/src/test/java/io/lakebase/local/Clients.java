@@ -9,6 +9,10 @@ import java.util.Properties;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.service.postgres.CreateEndpointRequest;
+import com.databricks.sdk.service.postgres.EndpointSpec;
+import com.databricks.sdk.service.postgres.EndpointType;
+import com.databricks.sdk.service.postgres.GenerateDatabaseCredentialRequest;
 
 /**
  * Real clients for tests: the Databricks SDK and PgJDBC, configured for a local Lakebase.
@@ -61,6 +65,35 @@ final class Clients {
 				ResultSet result = statement.executeQuery("SELECT current_user, current_database()")) {
 			result.next();
 			return new String[] { result.getString(1), result.getString(2) };
+		}
+	}
+
+	static com.databricks.sdk.service.postgres.Endpoint createEndpoint(WorkspaceClient workspace, String branch,
+			String id) throws Exception {
+		return workspace.postgres()
+			.createEndpoint(new CreateEndpointRequest().setParent(branch)
+				.setEndpointId(id)
+				.setEndpoint(new com.databricks.sdk.service.postgres.Endpoint()
+					.setSpec(new EndpointSpec().setEndpointType(EndpointType.ENDPOINT_TYPE_READ_WRITE))))
+			.waitForCompletion();
+	}
+
+	static String credential(WorkspaceClient workspace, String endpoint) {
+		return workspace.postgres()
+			.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpoint))
+			.getToken();
+	}
+
+	static void execute(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	static long count(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			result.next();
+			return result.getLong(1);
 		}
 	}
 

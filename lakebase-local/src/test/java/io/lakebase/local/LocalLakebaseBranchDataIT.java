@@ -4,9 +4,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.service.postgres.Branch;
@@ -49,8 +47,8 @@ class LocalLakebaseBranchDataIT {
 			.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(MAIN_ENDPOINT))
 			.getToken();
 		try (Connection parent = Clients.connect(lakebase.get(), lakebase.get().host(), user, token, "verify-full")) {
-			execute(parent, "CREATE TABLE orders (id int PRIMARY KEY, item text)");
-			execute(parent, "INSERT INTO orders VALUES (1, 'parent row')");
+			Clients.execute(parent, "CREATE TABLE orders (id int PRIMARY KEY, item text)");
+			Clients.execute(parent, "INSERT INTO orders VALUES (1, 'parent row')");
 
 			long start = System.nanoTime();
 			Branch branch = workspace.postgres()
@@ -79,17 +77,17 @@ class LocalLakebaseBranchDataIT {
 				.extracting(com.databricks.sdk.service.postgres.Endpoint::getName)
 				.containsExactly(endpoint.getName());
 
-			execute(parent, "INSERT INTO orders VALUES (3, 'parent after branching')");
+			Clients.execute(parent, "INSERT INTO orders VALUES (3, 'parent after branching')");
 			String branchToken = workspace.postgres()
 				.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpoint.getName()))
 				.getToken();
 			try (Connection copy = Clients.connect(lakebase.get(), host, user, branchToken, "verify-full")) {
-				assertThat(count(copy, "SELECT count(*) FROM orders WHERE id = 1")).isEqualTo(1);
-				assertThat(count(copy, "SELECT count(*) FROM orders WHERE id = 3")).isZero();
-				execute(copy, "INSERT INTO orders VALUES (2, 'branch row')");
-				assertThat(count(copy, "SELECT count(*) FROM orders")).isEqualTo(2);
+				assertThat(Clients.count(copy, "SELECT count(*) FROM orders WHERE id = 1")).isEqualTo(1);
+				assertThat(Clients.count(copy, "SELECT count(*) FROM orders WHERE id = 3")).isZero();
+				Clients.execute(copy, "INSERT INTO orders VALUES (2, 'branch row')");
+				assertThat(Clients.count(copy, "SELECT count(*) FROM orders")).isEqualTo(2);
 			}
-			assertThat(count(parent, "SELECT count(*) FROM orders WHERE id = 2")).isZero();
+			assertThat(Clients.count(parent, "SELECT count(*) FROM orders WHERE id = 2")).isZero();
 
 			workspace.postgres().deleteBranch(branch.getName()).waitForCompletion();
 			assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> {
@@ -99,7 +97,7 @@ class LocalLakebaseBranchDataIT {
 			});
 			assertThatExceptionOfType(SQLException.class)
 				.isThrownBy(() -> Clients.connect(lakebase.get(), host, user, branchToken, "verify-full"));
-			assertThat(count(parent, "SELECT count(*) FROM orders")).isEqualTo(2);
+			assertThat(Clients.count(parent, "SELECT count(*) FROM orders")).isEqualTo(2);
 		}
 	}
 
@@ -111,9 +109,9 @@ class LocalLakebaseBranchDataIT {
 				.setBranchId("short-lived-data")
 				.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromSeconds(5)))))
 			.waitForCompletion();
-		String host = createEndpoint(workspace, branch, "rw").getStatus().getHosts().getHost();
+		String host = Clients.createEndpoint(workspace, branch.getName(), "rw").getStatus().getHosts().getHost();
 		String user = lakebase.get().defaultIdentity().name();
-		String token = credential(workspace, branch.getName() + "/endpoints/rw");
+		String token = Clients.credential(workspace, branch.getName() + "/endpoints/rw");
 		try (Connection copy = Clients.connect(lakebase.get(), host, user, token, "verify-full")) {
 			assertThat(Clients.whoAmI(copy)[0]).isEqualTo(user);
 		}
@@ -133,19 +131,19 @@ class LocalLakebaseBranchDataIT {
 			.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromHours(1))));
 		Branch first = workspace.postgres().createBranch(request).waitForCompletion();
 		String user = lakebase.get().defaultIdentity().name();
-		String firstHost = createEndpoint(workspace, first, "rw").getStatus().getHosts().getHost();
+		String firstHost = Clients.createEndpoint(workspace, first.getName(), "rw").getStatus().getHosts().getHost();
 		try (Connection copy = Clients.connect(lakebase.get(), firstHost, user,
-				credential(workspace, first.getName() + "/endpoints/rw"), "verify-full")) {
-			execute(copy, "CREATE TABLE leftover (id int)");
+				Clients.credential(workspace, first.getName() + "/endpoints/rw"), "verify-full")) {
+			Clients.execute(copy, "CREATE TABLE leftover (id int)");
 		}
 		Branch second = workspace.postgres().createBranch(request.setReplaceExisting(true)).waitForCompletion();
 		assertThat(workspace.postgres().listEndpoints(new ListEndpointsRequest().setParent(second.getName())))
 			.isEmpty();
 		assertThat(accepts(firstHost)).isFalse();
-		String secondHost = createEndpoint(workspace, second, "rw").getStatus().getHosts().getHost();
+		String secondHost = Clients.createEndpoint(workspace, second.getName(), "rw").getStatus().getHosts().getHost();
 		try (Connection copy = Clients.connect(lakebase.get(), secondHost, user,
-				credential(workspace, second.getName() + "/endpoints/rw"), "verify-full")) {
-			assertThat(count(copy, "SELECT count(*) FROM pg_tables WHERE tablename = 'leftover'")).isZero();
+				Clients.credential(workspace, second.getName() + "/endpoints/rw"), "verify-full")) {
+			assertThat(Clients.count(copy, "SELECT count(*) FROM pg_tables WHERE tablename = 'leftover'")).isZero();
 		}
 		workspace.postgres().deleteBranch(second.getName()).waitForCompletion();
 	}
@@ -158,36 +156,20 @@ class LocalLakebaseBranchDataIT {
 				.setBranchId("endpoint-churn")
 				.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromHours(1)))))
 			.waitForCompletion();
-		String host = createEndpoint(workspace, branch, "rw").getStatus().getHosts().getHost();
+		String host = Clients.createEndpoint(workspace, branch.getName(), "rw").getStatus().getHosts().getHost();
 		assertThat(accepts(host)).isTrue();
 		workspace.postgres().deleteEndpoint(branch.getName() + "/endpoints/rw").waitForCompletion();
 		assertThat(accepts(host)).isFalse();
 		assertThat(workspace.postgres().listEndpoints(new ListEndpointsRequest().setParent(branch.getName())))
 			.isEmpty();
-		String newHost = createEndpoint(workspace, branch, "rw").getStatus().getHosts().getHost();
+		String newHost = Clients.createEndpoint(workspace, branch.getName(), "rw").getStatus().getHosts().getHost();
 		assertThat(newHost).isNotEqualTo(host);
 		try (Connection copy = Clients.connect(lakebase.get(), newHost, lakebase.get().defaultIdentity().name(),
-				credential(workspace, branch.getName() + "/endpoints/rw"), "verify-full")) {
+				Clients.credential(workspace, branch.getName() + "/endpoints/rw"), "verify-full")) {
 			assertThat(Clients.whoAmI(copy)[0]).isEqualTo(lakebase.get().defaultIdentity().name());
 		}
 		workspace.postgres().deleteBranch(branch.getName()).waitForCompletion();
 		assertThat(accepts(newHost)).isFalse();
-	}
-
-	private static com.databricks.sdk.service.postgres.Endpoint createEndpoint(WorkspaceClient workspace,
-			Branch branch, String id) throws Exception {
-		return workspace.postgres()
-			.createEndpoint(new CreateEndpointRequest().setParent(branch.getName())
-				.setEndpointId(id)
-				.setEndpoint(new com.databricks.sdk.service.postgres.Endpoint()
-					.setSpec(new EndpointSpec().setEndpointType(EndpointType.ENDPOINT_TYPE_READ_WRITE))))
-			.waitForCompletion();
-	}
-
-	private static String credential(WorkspaceClient workspace, String endpoint) {
-		return workspace.postgres()
-			.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpoint))
-			.getToken();
 	}
 
 	private static boolean accepts(String host) throws Exception {
@@ -197,19 +179,6 @@ class LocalLakebaseBranchDataIT {
 		}
 		catch (ConnectException ex) {
 			return false;
-		}
-	}
-
-	private static void execute(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-	}
-
-	private static long count(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-			result.next();
-			return result.getLong(1);
 		}
 	}
 

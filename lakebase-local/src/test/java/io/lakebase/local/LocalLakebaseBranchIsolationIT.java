@@ -8,9 +8,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
@@ -18,10 +15,6 @@ import com.databricks.sdk.core.error.platform.TemporarilyUnavailable;
 import com.databricks.sdk.service.postgres.Branch;
 import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.CreateBranchRequest;
-import com.databricks.sdk.service.postgres.CreateEndpointRequest;
-import com.databricks.sdk.service.postgres.EndpointSpec;
-import com.databricks.sdk.service.postgres.EndpointType;
-import com.databricks.sdk.service.postgres.GenerateDatabaseCredentialRequest;
 import com.databricks.sdk.service.postgres.ListEndpointsRequest;
 import com.google.protobuf.util.Durations;
 import org.junit.jupiter.api.Test;
@@ -59,8 +52,8 @@ class LocalLakebaseBranchIsolationIT {
 				.setBranch(new Branch().setSpec(new BranchSpec().setTtl(Durations.fromHours(1)))))
 			.waitForCompletion();
 		String endpoint = branch.getName() + "/endpoints/rw";
-		String host = createEndpoint(workspace, branch.getName(), "rw").getStatus().getHosts().getHost();
-		String token = credential(workspace, endpoint);
+		String host = Clients.createEndpoint(workspace, branch.getName(), "rw").getStatus().getHosts().getHost();
+		String token = Clients.credential(workspace, endpoint);
 		try (Socket socket = new Socket(host, lakebase.get().port())) {
 			socket.setSoTimeout(30_000);
 			DataInputStream in = new DataInputStream(socket.getInputStream());
@@ -97,7 +90,7 @@ class LocalLakebaseBranchIsolationIT {
 		assertThat(copying).isNotNull();
 
 		assertThatExceptionOfType(TemporarilyUnavailable.class)
-			.isThrownBy(() -> createEndpoint(withoutRetries, copying.name(), "rw"))
+			.isThrownBy(() -> Clients.createEndpoint(withoutRetries, copying.name(), "rw"))
 			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("TEMPORARILY_UNAVAILABLE"));
 		assertThat(workspace.postgres().listEndpoints(new ListEndpointsRequest().setParent(copying.name())))
 			.isEmpty();
@@ -111,13 +104,13 @@ class LocalLakebaseBranchIsolationIT {
 		lakebase.get().branchComputes().startBranch(copying);
 		String user = lakebase.get().defaultIdentity().name();
 		try (Connection parent = Clients.connect(lakebase.get(), lakebase.get().host(), user,
-				credential(workspace, MAIN_ENDPOINT), "verify-full")) {
-			execute(parent, "CREATE TABLE after_copy (id int)");
+				Clients.credential(workspace, MAIN_ENDPOINT), "verify-full")) {
+			Clients.execute(parent, "CREATE TABLE after_copy (id int)");
 		}
-		String host = createEndpoint(workspace, copying.name(), "rw").getStatus().getHosts().getHost();
+		String host = Clients.createEndpoint(workspace, copying.name(), "rw").getStatus().getHosts().getHost();
 		try (Connection copy = Clients.connect(lakebase.get(), host, user,
-				credential(workspace, copying.name() + "/endpoints/rw"), "verify-full")) {
-			assertThat(count(copy, "SELECT count(*) FROM pg_tables WHERE tablename = 'after_copy'")).isZero();
+				Clients.credential(workspace, copying.name() + "/endpoints/rw"), "verify-full")) {
+			assertThat(Clients.count(copy, "SELECT count(*) FROM pg_tables WHERE tablename = 'after_copy'")).isZero();
 		}
 		workspace.postgres().deleteBranch(copying.name()).waitForCompletion();
 	}
@@ -163,22 +156,6 @@ class LocalLakebaseBranchIsolationIT {
 			.setDisableRetries(true));
 	}
 
-	private static com.databricks.sdk.service.postgres.Endpoint createEndpoint(WorkspaceClient workspace,
-			String branch, String id) throws Exception {
-		return workspace.postgres()
-			.createEndpoint(new CreateEndpointRequest().setParent(branch)
-				.setEndpointId(id)
-				.setEndpoint(new com.databricks.sdk.service.postgres.Endpoint()
-					.setSpec(new EndpointSpec().setEndpointType(EndpointType.ENDPOINT_TYPE_READ_WRITE))))
-			.waitForCompletion();
-	}
-
-	private static String credential(WorkspaceClient workspace, String endpoint) {
-		return workspace.postgres()
-			.generateDatabaseCredential(new GenerateDatabaseCredentialRequest().setEndpoint(endpoint))
-			.getToken();
-	}
-
 	// A plaintext StartupMessage, protocol 3.0.
 	private static void sendStartup(DataOutputStream out, String user, String database) throws IOException {
 		ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -200,19 +177,6 @@ class LocalLakebaseBranchIsolationIT {
 		}
 		catch (SocketException ex) {
 			return -1;
-		}
-	}
-
-	private static void execute(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(sql);
-		}
-	}
-
-	private static long count(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-			result.next();
-			return result.getLong(1);
 		}
 	}
 

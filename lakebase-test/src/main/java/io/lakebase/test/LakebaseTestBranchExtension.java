@@ -2,7 +2,6 @@ package io.lakebase.test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -140,7 +139,7 @@ public class LakebaseTestBranchExtension implements BeforeAllCallback, AfterAllC
 
 	private static @Nullable String setting(ExtensionContext context, String name) {
 		return context.getConfigurationParameter(name)
-			.orElseGet(() -> System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
+			.orElseGet(() -> System.getenv(TestBranchSettings.environmentVariable(name)));
 	}
 
 	private record Owner(Class<?> testClass, TestBranchSettings settings, String scope) {

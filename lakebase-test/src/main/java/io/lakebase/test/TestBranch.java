@@ -4,10 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import com.databricks.sdk.WorkspaceClient;
-import com.zaxxer.hikari.HikariConfig;
 import io.lakebase.jdbc.LakebaseDataSource;
 import io.lakebase.jdbc.LakebaseWorkspaceClients;
 import org.jspecify.annotations.Nullable;
@@ -139,7 +137,7 @@ public final class TestBranch implements AutoCloseable {
 			throw new IllegalStateException("The test branch " + this.name + " is closed");
 		}
 		if (this.dataSource == null) {
-			this.dataSource = newDataSource((pool) -> pool.setPoolName("lakebase-test-" + id()));
+			this.dataSource = newDataSource();
 		}
 		return this.dataSource;
 	}
@@ -148,12 +146,12 @@ public final class TestBranch implements AutoCloseable {
 		return this.closed;
 	}
 
-	LakebaseDataSource newDataSource(Consumer<HikariConfig> pool) {
+	LakebaseDataSource newDataSource() {
 		return LakebaseDataSource.builder()
 			.endpoint(this.endpoint)
 			.workspaceClient(this.client)
 			.settings(this.settings::applyTo)
-			.pool(pool)
+			.pool((pool) -> pool.setPoolName("lakebase-test-" + id()))
 			.build();
 	}
 

@@ -23,7 +23,7 @@ public class TestBranchFailureAnalyzer extends AbstractFailureAnalyzer<TestBranc
 		return new FailureAnalysis("Lakebase test branch: " + cause.getMessage(),
 				"Change " + cause.getProperty() + " as described above (a test property, application.yml, a system "
 						+ "property or the environment variable "
-						+ cause.getProperty().toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_')
+						+ TestBranchSettings.environmentVariable(cause.getProperty())
 						+ "), then run the tests again.",
 				cause);
 	}

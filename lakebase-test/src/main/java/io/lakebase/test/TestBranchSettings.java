@@ -163,6 +163,16 @@ public final class TestBranchSettings {
 	}
 
 	/**
+	 * Returns the environment variable that sets a property, as Spring Boot binds it:
+	 * {@code LAKEBASE_TEST_PARENT} for {@code lakebase.test.parent}.
+	 * @param property the property
+	 * @return the variable's name
+	 */
+	static String environmentVariable(String property) {
+		return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+	}
+
+	/**
 	 * Returns the parent branch's name.
 	 * @return {@code projects/<project-id>/branches/<branch-id>}
 	 */

@@ -26,6 +26,7 @@ import com.databricks.sdk.service.postgres.BranchSpec;
 import com.databricks.sdk.service.postgres.BranchStatus;
 import com.databricks.sdk.service.postgres.CreateBranchRequest;
 import com.databricks.sdk.service.postgres.CreateEndpointRequest;
+import com.databricks.sdk.service.postgres.DeleteBranchOperation;
 import com.databricks.sdk.service.postgres.Endpoint;
 import com.databricks.sdk.service.postgres.EndpointHosts;
 import com.databricks.sdk.service.postgres.EndpointSpec;
@@ -135,42 +136,28 @@ public final class TestBranches {
 			return created;
 		}
 		catch (RuntimeException ex) {
-			delete(postgres, branch.getName());
+			delete(postgres, branch.getName(), false);
 			LakebaseWorkspaceClients.close(client);
 			throw ex;
 		}
 	}
 
-	// A fixed id is made again by the next run, perhaps seconds later: that delete is waited for
-	// (at most a minute), so that the next createBranch does not meet a branch being deleted.
+	// Not waited for: the workspace finishes it, and the branch's TTL stands in should it fail;
+	// waiting would hold up the end of the run (and a shutdown hook) for each branch. But a fixed
+	// id is made again by the next run, perhaps seconds later: that delete is waited for (at most a
+	// minute), so that the next createBranch does not meet a branch being deleted.
 	static void delete(PostgresAPI postgres, String name, boolean fixedId) {
-		if (!fixedId) {
-			delete(postgres, name);
-			return;
-		}
 		try {
-			postgres.deleteBranch(name).waitForCompletion(Optional.of(LroOptions.withTimeout(Duration.ofMinutes(1))));
+			DeleteBranchOperation deleting = postgres.deleteBranch(name);
+			if (fixedId) {
+				deleting.waitForCompletion(Optional.of(LroOptions.withTimeout(Duration.ofMinutes(1))));
+			}
 			logger.info("Deleted Lakebase test branch {}", name);
 		}
 		catch (NotFound ex) {
 			logger.info("Lakebase test branch {} is already gone (its TTL ended, or someone deleted it)", name);
 		}
 		catch (TimeoutException | RuntimeException ex) {
-			logger.warn("Could not delete Lakebase test branch {} ({}); its TTL removes it", name, ex.toString());
-		}
-	}
-
-	// Not waited for: the workspace finishes it, and the branch's TTL stands in should it fail.
-	// Waiting would hold up the end of the run (and a shutdown hook) for each branch.
-	static void delete(PostgresAPI postgres, String name) {
-		try {
-			postgres.deleteBranch(name);
-			logger.info("Deleted Lakebase test branch {}", name);
-		}
-		catch (NotFound ex) {
-			logger.info("Lakebase test branch {} is already gone (its TTL ended, or someone deleted it)", name);
-		}
-		catch (RuntimeException ex) {
 			logger.warn("Could not delete Lakebase test branch {} ({}); its TTL removes it", name, ex.toString());
 		}
 	}
@@ -251,7 +238,7 @@ public final class TestBranches {
 					continue;
 				}
 				if (!expected.equals(branch.getName())) {
-					delete(postgres, expected);
+					delete(postgres, expected, false);
 					throw new TestBranchException(TestBranchSettings.PARENT, "Creating " + expected
 							+ " answered another branch, " + branch.getName() + ": refusing to run tests on it.");
 				}
@@ -269,7 +256,7 @@ public final class TestBranches {
 						+ "CAN_MANAGE on the project, or set lakebase.workspace.* to an identity that has it.", ex);
 			}
 			catch (TimeoutException ex) {
-				delete(postgres, "projects/" + settings.project() + "/branches/" + id);
+				delete(postgres, "projects/" + settings.project() + "/branches/" + id, false);
 				throw timedOut("the branch " + id, settings, ex);
 			}
 			catch (DatabricksException ex) {
@@ -405,11 +392,8 @@ public final class TestBranches {
 
 	// Also tells "the role was not there when the branch was made" apart from other failures.
 	private static String firstLogin(TestBranch branch, TestBranchSettings settings, long deadline) {
-		try (LakebaseDataSource dataSource = branch.newDataSource((pool) -> {
-			pool.setMinimumIdle(0);
-			pool.setMaximumPoolSize(1);
-			pool.setInitializationFailTimeout(-1);
-		})) {
+		// verify() logs in through the login data source alone: the pool is never started.
+		try (LakebaseDataSource dataSource = branch.newDataSource()) {
 			return dataSource.verify(left(deadline, settings)).username();
 		}
 		catch (LakebaseConnectionException ex) {

@@ -62,10 +62,7 @@ class LakebaseTestBranchSpringIT {
 				WritesThroughTheApplication.class);
 
 		Throwable failure = results.onlyFailure();
-		TestBranchException report = null;
-		for (Throwable cause = failure; cause != null && report == null; cause = cause.getCause()) {
-			report = (cause instanceof TestBranchException found) ? found : null;
-		}
+		TestBranchException report = report(failure);
 		assertThat(report).as("the report in %s", failure).isNotNull();
 		assertThat(report.getProperty()).isEqualTo(TestBranchSettings.PARENT);
 		assertThat(report).hasMessageContaining(
@@ -78,15 +75,21 @@ class LakebaseTestBranchSpringIT {
 		Runs results = runSpring(Map.of(), OwnConnectionDetailsTest.class);
 
 		Throwable failure = results.onlyFailure();
-		TestBranchException report = null;
-		for (Throwable cause = failure; cause != null && report == null; cause = cause.getCause()) {
-			report = (cause instanceof TestBranchException found) ? found : null;
-		}
+		TestBranchException report = report(failure);
 		assertThat(report).as("the report in %s", failure).isNotNull();
 		assertThat(report.getProperty()).isEqualTo("lakebase.endpoint");
 		assertThat(report).hasMessageContaining("The application connects to " + LocalLakebase.DEFAULT_ENDPOINT
 				+ ", not to the test branch's compute");
 		assertThat(LakebaseTestBranchIT.parentRows()).containsExactly("from the parent");
+	}
+
+	private static TestBranchException report(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TestBranchException report) {
+				return report;
+			}
+		}
+		return null;
 	}
 
 	// Spring reads system properties (the application's environment), not JUnit's parameters.

@@ -7,7 +7,6 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -50,7 +49,7 @@ class LakebaseTestBranchTtlIT {
 		settings.put(TestBranchSettings.TIMEOUT, "20s");
 		settings.put(TestBranchSettings.TTL, "25s");
 		settings.forEach((name, value) -> builder.environment()
-			.put(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+			.put(TestBranchSettings.environmentVariable(name), value));
 		builder.redirectErrorStream(true);
 		Process child = builder.start();
 		String branch;
@@ -97,7 +96,7 @@ class LakebaseTestBranchTtlIT {
 
 		public static void main(String[] args) throws Exception {
 			TestBranchSettings settings = TestBranchSettings
-				.from((name) -> System.getenv(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_')));
+				.from((name) -> System.getenv(TestBranchSettings.environmentVariable(name)));
 			TestBranch branch = TestBranchRegistry.INSTANCE.acquire(settings, TestBranchRegistry.RUN);
 			System.out.println(CREATED + branch.name() + " " + branch.expireTime());
 			System.out.flush();

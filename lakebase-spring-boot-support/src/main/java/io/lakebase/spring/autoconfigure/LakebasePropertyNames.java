@@ -35,8 +35,9 @@ final class LakebasePropertyNames {
 	private static final ConfigurationPropertyName READ_ONLY_HIKARI = ConfigurationPropertyName
 		.of("lakebase.read-only.hikari");
 
-	// The test branches' settings (the lakebase-test module reads them, not the starter).
-	private static final ConfigurationPropertyName TEST = ConfigurationPropertyName.of("lakebase.test");
+	// The test branches' settings: the lakebase-test module reads them, not the starter, and they
+	// configure no connection of the application.
+	static final ConfigurationPropertyName TEST_BRANCH = ConfigurationPropertyName.of("lakebase.test");
 
 	// The names the properties class binds: every JavaBean property, nested groups included.
 	private static final List<ConfigurationPropertyName> KNOWN = known("lakebase", LakebaseProperties.class);
@@ -57,7 +58,7 @@ final class LakebasePropertyNames {
 			}
 			iterable.stream()
 				.filter((name) -> LAKEBASE.isAncestorOf(name) && !READ_ONLY_HIKARI.isAncestorOf(name)
-						&& !READ_ONLY_HIKARI.equals(name) && !TEST.isAncestorOf(name) && !isKnown(name)
+						&& !READ_ONLY_HIKARI.equals(name) && !TEST_BRANCH.isAncestorOf(name) && !isKnown(name)
 						&& reported.add(name))
 				.forEach((name) -> warn(name, source.getConfigurationProperty(name)));
 		}

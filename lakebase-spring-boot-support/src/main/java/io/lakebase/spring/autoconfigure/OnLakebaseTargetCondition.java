@@ -29,9 +29,6 @@ class OnLakebaseTargetCondition extends SpringBootCondition {
 
 	private static final ConfigurationPropertyName ENABLED = ConfigurationPropertyName.of("lakebase.enabled");
 
-	// The test branches' settings (lakebase-test) configure no connection of the application.
-	private static final ConfigurationPropertyName TEST = ConfigurationPropertyName.of("lakebase.test");
-
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		Environment environment = context.getEnvironment();
@@ -54,7 +51,8 @@ class OnLakebaseTargetCondition extends SpringBootCondition {
 		for (var source : ConfigurationPropertySources.get(environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
 				ConfigurationPropertyName other = iterable.stream()
-					.filter((name) -> LAKEBASE.isAncestorOf(name) && !ENABLED.equals(name) && !TEST.isAncestorOf(name))
+					.filter((name) -> LAKEBASE.isAncestorOf(name) && !ENABLED.equals(name)
+							&& !LakebasePropertyNames.TEST_BRANCH.isAncestorOf(name))
 					.findFirst()
 					.orElse(null);
 				if (other != null) {
